@@ -1,0 +1,63 @@
+// swift-tools-version: 6.3
+//
+// semrob — semantic robustness analysis of image classifiers.
+// Module layout and dependency rules: README.md ("Modules") and the design notes it links.
+//
+// Debug switches (uncomment in `swiftSettings` of a target to enable):
+// .define("SEMROB_INTERNAL_CHECKS")  // expensive invariant checks in hot loops (rasteriser, kernels)
+
+import PackageDescription
+
+let package = Package(
+  name: "semrob",
+  products: [
+    .executable(name: "semrob", targets: ["SemrobCLI"]),
+    .library(name: "Tensors", targets: ["Tensors"]),
+    .library(name: "Geometry", targets: ["Geometry"]),
+    .library(name: "MeshFiles", targets: ["MeshFiles"]),
+    .library(name: "Rendering", targets: ["Rendering"]),
+    .library(name: "ImageFiles", targets: ["ImageFiles"]),
+    .library(name: "ResultFiles", targets: ["ResultFiles"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+  ],
+  targets: [
+    // System libraries: module map + shim header only; each is imported by exactly one module.
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(name: "CAssimp", pkgConfig: "assimp", providers: [.apt(["libassimp-dev"])]),
+
+    .target(name: "Tensors", dependencies: ["CBLAS"]),
+    .target(name: "ResultFiles"),
+    .target(name: "Geometry"),
+    .target(name: "MeshFiles", dependencies: ["Geometry", "CAssimp"]),
+    .target(name: "Rendering", dependencies: ["Geometry", "Tensors"]),
+    .target(name: "ImageFiles", dependencies: ["CPNG", "Tensors"]),
+    .executableTarget(
+      name: "SemrobCLI",
+      dependencies: [
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Tensors", "ResultFiles", "Geometry", "MeshFiles", "Rendering", "ImageFiles",
+      ]),
+
+    .target(
+      name: "TestSupport",
+      dependencies: ["Tensors", .product(name: "RealModule", package: "swift-numerics")]),
+
+    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+    .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "TestSupport"]),
+    .testTarget(name: "GeometryTests", dependencies: ["Geometry", "TestSupport"]),
+    .testTarget(
+      name: "MeshFilesTests", dependencies: ["MeshFiles", "Geometry", "TestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "RenderingTests", dependencies: ["Rendering", "Geometry", "Tensors", "TestSupport"]),
+    .testTarget(
+      name: "ImageFilesTests", dependencies: ["ImageFiles", "Tensors", "TestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(name: "SemrobCLITests", dependencies: ["SemrobCLI", "TestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// ImageFiles module (scaffold, replaced as the module grows)

@@ -1,0 +1,1 @@
+// MeshFiles module (scaffold, replaced as the module grows)

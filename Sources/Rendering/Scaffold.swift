@@ -1,0 +1,1 @@
+// Rendering module (scaffold, replaced as the module grows)

@@ -1,0 +1,1 @@
+// ResultFiles module (scaffold, replaced as the module grows)

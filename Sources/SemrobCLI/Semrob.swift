@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Semrob: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "semrob",
+    abstract: "Render meshes, probe classifiers and measure semantic robustness.",
+    version: SemrobVersion.string,
+    subcommands: [])
+}

@@ -1,0 +1,39 @@
+internal import CBLAS
+import Foundation
+
+/// The one place that decides where threads go (BLAS or semrob's own loops).
+///
+/// OpenBLAS (Debian's pthread build) starts one thread per core. When semrob parallelises its
+/// own loops (rasteriser bands, batches of poses), BLAS must run single-threaded, or the two
+/// oversubscribe the CPU; when one large GEMM dominates, BLAS gets the threads and semrob's
+/// loops run serially. Every command calls exactly one of ``useOwnLoops(threads:)`` or
+/// ``useBLAS(threads:)`` once, from its `--threads` option.
+public enum Parallelism {
+  /// Number of online processor cores.
+  public static var coreCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+  /// The number of threads OpenBLAS currently uses.
+  public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
+
+  /// Gives the threads to semrob's own loops: BLAS runs single-threaded.
+  ///
+  /// - Parameter threads: Requested thread count, or `nil` for all cores.
+  /// - Returns: The thread count semrob's loops should use (≥ 1).
+  @discardableResult
+  public static func useOwnLoops(threads: Int?) -> Int {
+    openblas_set_num_threads(1)
+    return max(1, threads ?? coreCount)
+  }
+
+  /// Gives the threads to BLAS: semrob's own loops run serially.
+  ///
+  /// - Parameter threads: Requested thread count, or `nil` for all cores.
+  /// - Returns: 1, the thread count for semrob's own loops.
+  @discardableResult
+  public static func useBLAS(threads: Int?) -> Int {
+    let n = max(1, threads ?? coreCount)
+    precondition(n <= Int32.max, "useBLAS(threads:): \(n) threads is too many")
+    openblas_set_num_threads(Int32(n))
+    return 1
+  }
+}

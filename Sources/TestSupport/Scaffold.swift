@@ -1,0 +1,1 @@
+// TestSupport module (scaffold, replaced as the module grows)
