@@ -6,5 +6,5 @@ struct Semrob: ParsableCommand {
     commandName: "semrob",
     abstract: "Render meshes, probe classifiers and measure semantic robustness.",
     version: SemrobVersion.string,
-    subcommands: [])
+    subcommands: [Bench.self])
 }

@@ -1,0 +1,205 @@
+import Foundation
+
+/// How surface normals are formed (METHODS §1.6).
+public enum Shading: String, Sendable, Hashable, CaseIterable, Codable {
+  /// Interpolated, consistently oriented, area-weighted vertex normals (semrob default).
+  case smooth
+  /// One eye-facing normal per face, normalised with NMR's `eps = 1e-5` (the `nmr` preset).
+  case flat
+}
+
+/// Which samples on a triangle edge belong to the triangle.
+public enum FillRule: String, Sendable, Hashable, CaseIterable, Codable {
+  /// Top-left rule: a sample exactly on an edge belongs to the triangle only when the edge is a
+  /// top or a left edge, so a sample on an edge shared by two triangles is covered exactly once.
+  case topLeft
+  /// Edges inclusive (`λ_i ≥ 0`, NMR's rule, METHODS §1.5): a sample exactly on a shared edge is
+  /// covered by both triangles and the depth test with its lower-index tie-break decides.
+  case inclusive
+}
+
+/// What happens to a triangle that crosses the near plane.
+public enum NearPlaneHandling: String, Sendable, Hashable, CaseIterable, Codable {
+  /// Clip the triangle against `Z = near` (Sutherland–Hodgman in view space) and rasterise the
+  /// part in front (semrob default).
+  case clip
+  /// Discard any triangle with a vertex at `Z < near` (NMR, METHODS §1.5).
+  case discardTriangle
+}
+
+/// The frame in which the light direction is fixed.
+public enum LightFrame: String, Sendable, Hashable, CaseIterable, Codable {
+  /// The light direction is fixed in world space (default).
+  case world
+  /// A headlight: the light shines along the view direction, `ℓ = −z_c`.
+  case camera
+}
+
+/// Ambient plus one directional white light (METHODS §1.6).
+///
+/// `colour = albedo · (ambient + diffuse · max(0, n̂ · ℓ))`, with `ℓ` the unit direction
+/// **towards** the light.
+public struct Light: Sendable, Hashable, Codable {
+  /// Ambient intensity `k_a`.
+  public var ambient: Double
+  /// Directional intensity `k_d`.
+  public var diffuse: Double
+  /// Light azimuth, radians, in the pytorch3d convention of ``CameraPose`` (0 on +Z).
+  public var azimuth: Double
+  /// Light elevation above the XZ plane, radians (π/2: straight from above, +Y).
+  public var elevation: Double
+  /// World or camera frame.
+  public var frame: LightFrame
+
+  /// Creates a light.
+  ///
+  /// - Parameters:
+  ///   - ambient: Ambient intensity (default 0.5).
+  ///   - diffuse: Directional intensity (default 0.5).
+  ///   - azimuth: Light azimuth in radians (default 0).
+  ///   - elevation: Light elevation in radians (default π/2, light from +Y).
+  ///   - frame: World (default) or camera (headlight; the angles are then ignored).
+  public init(
+    ambient: Double = 0.5, diffuse: Double = 0.5, azimuth: Double = 0,
+    elevation: Double = Double.pi / 2, frame: LightFrame = .world
+  ) {
+    self.ambient = ambient
+    self.diffuse = diffuse
+    self.azimuth = azimuth
+    self.elevation = elevation
+    self.frame = frame
+  }
+
+  /// The unit world direction towards the light for a world-frame light:
+  /// `(cos e sin a, sin e, cos e cos a)`; exactly `(0, 1, 0)` at the default elevation.
+  public var worldDirection: SIMD3<Double> {
+    if elevation == Double.pi / 2 { return SIMD3(0, 1, 0) }
+    let ce = cos(elevation)
+    return SIMD3(ce * sin(azimuth), sin(elevation), ce * cos(azimuth))
+  }
+}
+
+/// Everything about a render except the mesh and the pose.
+///
+/// The two presets of METHODS §1.8 are ``default`` and ``nmr``; every field can be changed
+/// afterwards. Images are square, `size × size`, rasterised on a `(size·supersampling)²` grid
+/// and box-filtered down.
+public struct RenderSettings: Sendable, Hashable, Codable {
+  /// Camera convention (eye placement and image x direction).
+  public var convention: CameraConvention
+  /// Output image side in pixels, 16…1024.
+  public var size: Int
+  /// Supersampling factor `k_ss` (1…8, with `size · supersampling ≤ 4096`).
+  public var supersampling: Int
+  /// Full vertical field of view, radians.
+  public var fieldOfView: Double
+  /// Near plane depth.
+  public var near: Double
+  /// Far plane depth.
+  public var far: Double
+  /// Smooth or flat shading.
+  public var shading: Shading
+  /// Whether the analytic edge-antialiasing pass (METHODS §1.7) runs on the fine grid.
+  public var edgeAntialiasing: Bool
+  /// Sample ownership on triangle edges.
+  public var fillRule: FillRule
+  /// Near-plane handling.
+  public var nearPlane: NearPlaneHandling
+  /// The light.
+  public var light: Light
+  /// Background colour, linear RGB in [0, 1].
+  public var background: SIMD3<Double>
+  /// Use the mesh's per-face material colours as albedo (otherwise white, as both presets).
+  public var materialColours: Bool
+
+  /// The semrob default preset: pytorch3d camera, 224², 2× supersampling, smooth shading, edge
+  /// pass on, top-left fill rule, near-plane clipping, white mesh on black.
+  public static let `default` = RenderSettings(
+    convention: .pytorch3d, size: 224, supersampling: 2, fieldOfView: Double.pi / 3, near: 0.1,
+    far: 100, shading: .smooth, edgeAntialiasing: true, fillRule: .topLeft, nearPlane: .clip,
+    light: Light(), background: .zero, materialColours: false)
+
+  /// The `nmr` preset reproducing the original study's renders (Hamdi & Ghanem 2020 with NMR):
+  /// NMR camera, 224², 2× supersampling, flat shading, no edge pass, inclusive edges,
+  /// triangles crossing the near plane discarded.
+  public static let nmr = RenderSettings(
+    convention: .nmr, size: 224, supersampling: 2, fieldOfView: Double.pi / 3, near: 0.1,
+    far: 100, shading: .flat, edgeAntialiasing: false, fillRule: .inclusive,
+    nearPlane: .discardTriangle, light: Light(), background: .zero, materialColours: false)
+
+  /// Creates settings from every field; prefer starting from ``default`` or ``nmr``.
+  ///
+  /// - Parameters:
+  ///   - convention: Camera convention.
+  ///   - size: Output side in pixels.
+  ///   - supersampling: Supersampling factor.
+  ///   - fieldOfView: Full vertical field of view, radians.
+  ///   - near: Near plane depth.
+  ///   - far: Far plane depth.
+  ///   - shading: Shading mode.
+  ///   - edgeAntialiasing: Whether the edge pass runs.
+  ///   - fillRule: Edge sample ownership.
+  ///   - nearPlane: Near-plane handling.
+  ///   - light: The light.
+  ///   - background: Background colour.
+  ///   - materialColours: Whether face materials colour the mesh.
+  public init(
+    convention: CameraConvention, size: Int, supersampling: Int, fieldOfView: Double,
+    near: Double, far: Double, shading: Shading, edgeAntialiasing: Bool, fillRule: FillRule,
+    nearPlane: NearPlaneHandling, light: Light, background: SIMD3<Double>,
+    materialColours: Bool
+  ) {
+    self.convention = convention
+    self.size = size
+    self.supersampling = supersampling
+    self.fieldOfView = fieldOfView
+    self.near = near
+    self.far = far
+    self.shading = shading
+    self.edgeAntialiasing = edgeAntialiasing
+    self.fillRule = fillRule
+    self.nearPlane = nearPlane
+    self.light = light
+    self.background = background
+    self.materialColours = materialColours
+  }
+
+  /// Accepted image sides.
+  public static let sizeRange = 16...1024
+  /// Accepted supersampling factors.
+  public static let supersamplingRange = 1...8
+  /// Largest fine-grid side `size · supersampling`.
+  public static let maximumFineSize = 4096
+
+  /// A one-line description of the first invalid field, or `nil` when the settings are usable.
+  public var problem: String? {
+    if !Self.sizeRange.contains(size) {
+      return "image size must be in \(Self.sizeRange) pixels (got \(size))"
+    }
+    if !Self.supersamplingRange.contains(supersampling) {
+      return "supersampling must be in \(Self.supersamplingRange) (got \(supersampling))"
+    }
+    if size * supersampling > Self.maximumFineSize {
+      return "size × supersampling must be at most \(Self.maximumFineSize) "
+        + "(got \(size) × \(supersampling))"
+    }
+    if !(fieldOfView > 0 && fieldOfView < Double.pi) {
+      return "field of view must be in (0°, 180°) (got \(fieldOfView * 180 / Double.pi)°)"
+    }
+    if !(near > 0 && far > near && far.isFinite) {
+      return "need 0 < near < far < ∞ (got near \(near), far \(far))"
+    }
+    if !(background.min() >= 0 && background.max() <= 1) {
+      return "background components must be in [0, 1] (got \(background))"
+    }
+    return nil
+  }
+
+  /// The camera these settings use at `pose`.
+  ///
+  /// - Parameter pose: The camera pose.
+  /// - Returns: The camera.
+  public func camera(at pose: CameraPose) -> Camera {
+    Camera(convention: convention, pose: pose, fieldOfView: fieldOfView, near: near, far: far)
+  }
+}

@@ -1,0 +1,77 @@
+/// Scratch buffers for one render at a time: the fine-grid G-buffer, per-vertex and per-face
+/// pose data.
+///
+/// One workspace is owned by one thread; a batch gives each worker its own, so no render
+/// allocates in its inner loops and buffers are reused from pose to pose. The buffers are
+/// allocated once and freed in `deinit`; every stage indexes them directly (bounds are asserted
+/// in debug builds), which keeps dynamic exclusivity checks out of the per-sample loops.
+final class RenderWorkspace<Scalar: RenderScalar> {
+  let fineSize: Int
+  // Fine-grid G-buffer: covering face, view depth, perspective-correct weights μ0, μ1.
+  let ids: UnsafeMutableBufferPointer<Int32>
+  let depth: UnsafeMutableBufferPointer<Scalar>
+  let mu0: UnsafeMutableBufferPointer<Scalar>
+  let mu1: UnsafeMutableBufferPointer<Scalar>
+  // Fine-grid colour before (`shaded`) and after (`colour`) the edge pass, RGB interleaved.
+  let shaded: UnsafeMutableBufferPointer<Scalar>
+  let colour: UnsafeMutableBufferPointer<Scalar>
+  // Per vertex: fine-grid screen position (col, row), 1/Z and Z packed in one record for the
+  // rasteriser (one 16-byte load per vertex in Float), and the view depth Z in Float64 for the
+  // near-plane decisions.
+  let projected: UnsafeMutableBufferPointer<SIMD4<Scalar>>
+  let viewZ: UnsafeMutableBufferPointer<Double>
+  // Per face: sign of the consistently oriented normal towards the eye, flat colour, and the
+  // mask of local edges that are silhouette (or crease) candidates for the edge pass.
+  let facing: UnsafeMutableBufferPointer<Int8>
+  let flatColour: UnsafeMutableBufferPointer<SIMD3<Scalar>>
+  let edgeMask: UnsafeMutableBufferPointer<UInt8>
+  // Per edge: whether it is a silhouette candidate at this pose.
+  let edgeCandidate: UnsafeMutableBufferPointer<Bool>
+
+  init(fineSize: Int, vertexCount: Int, faceCount: Int, edgeCount: Int) {
+    func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
+      let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+      buffer.initialize(repeating: value)
+      return buffer
+    }
+    self.fineSize = fineSize
+    let n = fineSize * fineSize
+    ids = make(n, -1)
+    depth = make(n, .infinity)
+    mu0 = make(n, 0)
+    mu1 = make(n, 0)
+    shaded = make(n * 3, 0)
+    colour = make(n * 3, 0)
+    projected = make(vertexCount, .zero)
+    viewZ = make(vertexCount, 0)
+    facing = make(faceCount, 0)
+    flatColour = make(faceCount, .zero)
+    edgeMask = make(faceCount, 0)
+    edgeCandidate = make(edgeCount, false)
+  }
+
+  deinit {
+    ids.deallocate()
+    depth.deallocate()
+    mu0.deallocate()
+    mu1.deallocate()
+    shaded.deallocate()
+    colour.deallocate()
+    projected.deallocate()
+    viewZ.deallocate()
+    facing.deallocate()
+    flatColour.deallocate()
+    edgeMask.deallocate()
+    edgeCandidate.deallocate()
+  }
+
+  /// Fine-grid screen position `(col, row)` of vertex `i`.
+  @inline(__always)
+  func screen(_ i: Int) -> SIMD2<Scalar> { SIMD2(projected[i].x, projected[i].y) }
+
+  /// Resets the G-buffer to background.
+  func clear() {
+    ids.update(repeating: -1)
+    depth.update(repeating: .infinity)
+  }
+}

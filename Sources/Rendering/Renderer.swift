@@ -1,0 +1,374 @@
+import Dispatch
+import Geometry
+import Tensors
+
+/// Renders a ``SceneMesh`` from camera poses (METHODS §1).
+///
+/// The pipeline per pose: vertex stage (camera frame and projection in Float64, stored in
+/// `Scalar`), face stage (eye-facing signs, flat colours, silhouette edges), visibility
+/// (``Rasterizer``, fine-grid G-buffer), deferred shading, the optional analytic edge pass
+/// (METHODS §1.7), and the `k × k` box filter. Each stage is a separate function over plain
+/// arrays so the forward-mode tangent passes can run alongside them.
+///
+/// Renders are deterministic: the same scene, settings and pose give bit-identical pixels,
+/// whatever the number of threads of a batch.
+public struct Renderer<Scalar: RenderScalar>: Sendable {
+  /// The prepared mesh.
+  public let scene: SceneMesh
+  /// The render settings.
+  public let settings: RenderSettings
+  /// Consistently oriented vertex normals in `Scalar`, with zero normals kept as zero.
+  let vertexNormals: [SIMD3<Scalar>]
+  /// Consistently oriented face normals `s_f N_f` in `Scalar`.
+  let orientedFaceNormals: [SIMD3<Scalar>]
+  /// Face albedo in `Scalar` (materials or white, per ``RenderSettings/materialColours``).
+  let albedo: [SIMD3<Scalar>]
+
+  /// Creates a renderer.
+  ///
+  /// - Parameters:
+  ///   - scene: The prepared mesh.
+  ///   - settings: Render settings; must be valid (``RenderSettings/problem`` is `nil`).
+  public init(scene: SceneMesh, settings: RenderSettings) {
+    if let problem = settings.problem {
+      preconditionFailure("Renderer: invalid settings: \(problem)")
+    }
+    self.scene = scene
+    self.settings = settings
+    vertexNormals = scene.topology.vertexNormals.map { Scalar.vector($0) }
+    orientedFaceNormals = scene.topology.fileFaceNormals.indices.map { f in
+      Scalar.vector(Double(scene.topology.windingSigns[f]) * scene.topology.fileFaceNormals[f])
+    }
+    albedo = scene.materialAlbedo.map {
+      settings.materialColours ? Scalar.vector($0) : SIMD3<Scalar>(repeating: 1)
+    }
+  }
+
+  /// Renders one pose.
+  ///
+  /// - Parameter pose: The camera pose.
+  /// - Returns: The `size × size` RGB image.
+  /// - Complexity: O(V + F + covered samples + size² · supersampling²).
+  public func render(_ pose: CameraPose) -> RenderedImage<Scalar> {
+    let ws = makeWorkspace()
+    run(pose, in: ws)
+    return downsample(ws)
+  }
+
+  /// Renders many poses, in parallel over poses.
+  ///
+  /// Poses are split into `threads` contiguous chunks; each worker renders its chunk with its
+  /// own workspace. Every image is rendered by one thread with the same arithmetic, so the
+  /// output does not depend on `threads`. Call `Parallelism.useOwnLoops(threads:)` first so BLAS
+  /// does not compete for the cores.
+  ///
+  /// - Parameters:
+  ///   - poses: The camera poses.
+  ///   - threads: Worker threads (≥ 1).
+  /// - Returns: One image per pose, in order.
+  public func render(_ poses: [CameraPose], threads: Int) -> [RenderedImage<Scalar>] {
+    precondition(threads >= 1, "Renderer.render(_:threads:): threads must be ≥ 1 (got \(threads))")
+    let chunks = Self.chunks(count: poses.count, parts: threads)
+    let output = UnsafeMutableBufferPointer<RenderedImage<Scalar>?>.allocate(
+      capacity: poses.count)
+    output.initialize(repeating: nil)
+    defer {
+      output.deinitialize()
+      output.deallocate()
+    }
+    // Race-free: chunk c writes only output[chunks[c]], and the chunks are disjoint.
+    nonisolated(unsafe) let slots = output
+    DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
+      let ws = makeWorkspace()
+      for i in chunks[c] {
+        run(poses[i], in: ws)
+        slots[i] = downsample(ws)
+      }
+    }
+    return output.map { $0! }
+  }
+
+  /// Renders one pose and returns the fine-grid buffers.
+  ///
+  /// - Parameter pose: The camera pose.
+  /// - Returns: Triangle ids, depth, weights and colours on the supersampled grid.
+  public func framebuffer(_ pose: CameraPose) -> Framebuffer<Scalar> {
+    let ws = makeWorkspace()
+    run(pose, in: ws)
+    return Framebuffer(
+      fineSize: ws.fineSize, triangleIDs: Array(ws.ids), depth: Array(ws.depth),
+      weight0: Array(ws.mu0), weight1: Array(ws.mu1), pointSampled: Array(ws.shaded),
+      colour: Array(ws.colour))
+  }
+
+  /// Contiguous, nearly equal ranges covering `0..<count` (at most `parts` of them).
+  static func chunks(count: Int, parts: Int) -> [Range<Int>] {
+    let parts = max(1, min(parts, count))
+    return (0..<parts).map { k in (count * k / parts)..<(count * (k + 1) / parts) }
+      .filter { !$0.isEmpty }
+  }
+
+  func makeWorkspace() -> RenderWorkspace<Scalar> {
+    RenderWorkspace(
+      fineSize: settings.size * settings.supersampling, vertexCount: scene.vertexCount,
+      faceCount: scene.triangleCount, edgeCount: scene.topology.edges.count)
+  }
+
+  /// Runs every stage up to the fine-grid colour for one pose.
+  // Pre-specialised for the two render scalars: callers in other modules hold a generic
+  // `Renderer<Scalar>`, and without these the pipeline would run through witness tables.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  func run(_ pose: CameraPose, in ws: RenderWorkspace<Scalar>) {
+    let camera = settings.camera(at: pose)
+    vertexStage(camera, ws)
+    faceStage(camera, ws)
+    visibilityStage(camera, ws)
+    shadingStage(camera, ws)
+    if settings.edgeAntialiasing {
+      EdgeAntialiasing.apply(renderer: self, workspace: ws)
+    } else {
+      _ = ws.colour.update(fromContentsOf: ws.shaded)
+    }
+  }
+
+  // MARK: Vertex stage
+
+  /// View depth and fine-grid screen position of every vertex (Float64 math, METHODS §1.3–1.4).
+  func vertexStage(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
+    let n = Double(ws.fineSize)
+    let half = n / 2
+    let sx = camera.imageXSign / camera.tanHalfFieldOfView
+    let sy = 1 / camera.tanHalfFieldOfView
+    scene.positions.withUnsafeBufferPointer { positions in
+      for i in positions.indices {
+        let v = camera.viewCoordinates(of: positions[i])
+        ws.viewZ[i] = v.z
+        let inverse = 1 / v.z
+        // col = (u + 1) N/2 − 1/2 with u = σ_x X/(Z t); row = (1 − v) N/2 − 1/2 with v = Y/(Z t).
+        ws.projected[i] = SIMD4(
+          Scalar((sx * v.x * inverse + 1) * half - 0.5), Scalar((1 - sy * v.y * inverse) * half - 0.5),
+          Scalar(inverse), Scalar(v.z))
+      }
+    }
+  }
+
+  // MARK: Face stage
+
+  /// Per-face eye-facing signs, flat colours and the silhouette-edge masks of the edge pass.
+  func faceStage(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
+    let topology = scene.topology
+    let light = lightDirection(camera)
+    let ambient = Scalar(settings.light.ambient)
+    let diffuse = Scalar(settings.light.diffuse)
+    let flat = settings.shading == .flat
+    for (f, t) in scene.triangles.enumerated() {
+      // σ with the consistently oriented normal (METHODS §1.6): sign((C − v0) · s_f N_f).
+      let toEye = camera.eye - scene.positions[Int(t.x)]
+      let fileSide = dot(toEye, topology.fileFaceNormals[f])
+      let fileSign: Int8 = fileSide > 0 ? 1 : (fileSide < 0 ? -1 : 0)
+      ws.facing[f] = fileSign * topology.windingSigns[f]
+      if flat {
+        // n̂_f = σ_f N_f / max(|N_f|, 1e-5) in file winding (NMR's eps).
+        let scale = Double(fileSign) / max(scene.fileNormalLengths[f], 1e-5)
+        let normal = Scalar.vector(topology.fileFaceNormals[f] * scale)
+        let lit = max(0, dot(normal, light))
+        ws.flatColour[f] = albedo[f] * (ambient + diffuse * lit)
+      }
+    }
+    guard settings.edgeAntialiasing else { return }
+    // Silhouette candidates: boundary or non-manifold edges, edges between faces of opposite σ,
+    // and with flat shading every edge whose two faces have different flat colours (creases).
+    for (e, edge) in topology.edges.enumerated() {
+      if edge.faceCount != 2 {
+        ws.edgeCandidate[e] = true
+        continue
+      }
+      let f0 = Int(edge.face0)
+      let f1 = Int(edge.face1)
+      ws.edgeCandidate[e] =
+        ws.facing[f0] != ws.facing[f1] || (flat && ws.flatColour[f0] != ws.flatColour[f1])
+    }
+    for f in scene.triangles.indices {
+      let edges = topology.faceEdges[f]
+      var mask: UInt8 = 0
+      for k in 0..<3 where ws.edgeCandidate[Int(edges[k])] { mask |= 1 << UInt8(k) }
+      ws.edgeMask[f] = mask
+    }
+  }
+
+  /// The unit direction towards the light, in world space, as `Scalar`.
+  func lightDirection(_ camera: Camera) -> SIMD3<Scalar> {
+    switch settings.light.frame {
+    case .world: Scalar.vector(settings.light.worldDirection)
+    case .camera: Scalar.vector(-camera.zAxis)
+    }
+  }
+
+  // MARK: Visibility stage
+
+  /// Rasterises every triangle in index order into the G-buffer.
+  func visibilityStage(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
+    ws.clear()
+    let raster = Rasterizer<Scalar>(
+      fineSize: ws.fineSize, fillRule: settings.fillRule, near: Scalar(camera.near),
+      far: Scalar(camera.far))
+    let near = camera.near
+    let clip = settings.nearPlane == .clip
+    scene.triangles.withUnsafeBufferPointer { triangles in
+      for f in triangles.indices {
+        let t = triangles[f]
+        let (i0, i1, i2) = (Int(t.x), Int(t.y), Int(t.z))
+        let z0 = ws.viewZ[i0]
+        let z1 = ws.viewZ[i1]
+        let z2 = ws.viewZ[i2]
+        if z0 >= near && z1 >= near && z2 >= near {
+          let v0 = ws.projected[i0]
+          let v1 = ws.projected[i1]
+          let v2 = ws.projected[i2]
+          raster.rasterize(
+            face: Int32(f), SIMD2(v0.x, v0.y), SIMD2(v1.x, v1.y), SIMD2(v2.x, v2.y),
+            inverseZ: SIMD3(v0.z, v1.z, v2.z), map: nil, into: ws)
+        } else if clip && (z0 >= near || z1 >= near || z2 >= near) {
+          rasterizeClipped(face: f, camera, raster, ws)
+        }
+      }
+    }
+  }
+
+  /// Clips triangle `face` against `Z = near` in view space and rasterises the pieces in front,
+  /// with weights mapped back to the original vertices.
+  func rasterizeClipped(
+    face: Int, _ camera: Camera, _ raster: Rasterizer<Scalar>, _ ws: RenderWorkspace<Scalar>
+  ) {
+    let t = scene.triangles[face]
+    let corners = (0..<3).map { k in
+      (view: camera.viewCoordinates(of: scene.positions[Int(t[k])]),
+       bary: SIMD3<Double>(k == 0 ? 1 : 0, k == 1 ? 1 : 0, k == 2 ? 1 : 0))
+    }
+    var polygon: [(view: SIMD3<Double>, bary: SIMD3<Double>)] = []
+    for k in 0..<3 {
+      let a = corners[k]
+      let b = corners[(k + 1) % 3]
+      let aIn = a.view.z >= camera.near
+      let bIn = b.view.z >= camera.near
+      if aIn { polygon.append(a) }
+      if aIn != bIn {
+        // Intersection computed from the endpoint with the smaller index first, so the
+        // neighbour sharing this edge gets the same point.
+        let (p, q) = k < (k + 1) % 3 ? (a, b) : (b, a)
+        let s = (camera.near - p.view.z) / (q.view.z - p.view.z)
+        polygon.append((p.view + s * (q.view - p.view), p.bary + s * (q.bary - p.bary)))
+      }
+    }
+    guard polygon.count >= 3 else { return }
+    let n = Double(ws.fineSize)
+    let screen = polygon.map { vertex -> (SIMD2<Scalar>, Scalar) in
+      let uv = camera.normalizedDeviceCoordinates(ofView: vertex.view)
+      return (
+        SIMD2(Scalar((uv.x + 1) * n / 2 - 0.5), Scalar((1 - uv.y) * n / 2 - 0.5)),
+        Scalar(1 / vertex.view.z)
+      )
+    }
+    for k in 1..<(polygon.count - 1) {
+      let map = Rasterizer<Scalar>.ClipMap(
+        b0: Scalar.vector(polygon[0].bary), b1: Scalar.vector(polygon[k].bary),
+        b2: Scalar.vector(polygon[k + 1].bary))
+      raster.rasterize(
+        face: Int32(face), screen[0].0, screen[k].0, screen[k + 1].0,
+        inverseZ: SIMD3(screen[0].1, screen[k].1, screen[k + 1].1), map: map, into: ws)
+    }
+  }
+
+  // MARK: Shading stage
+
+  /// Deferred shading of every covered sample (METHODS §1.6).
+  func shadingStage(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
+    let light = lightDirection(camera)
+    let ambient = Scalar(settings.light.ambient)
+    let diffuse = Scalar(settings.light.diffuse)
+    let background = Scalar.vector(settings.background)
+    let flat = settings.shading == .flat
+    let count = ws.fineSize * ws.fineSize
+    scene.triangles.withUnsafeBufferPointer { triangles in
+      vertexNormals.withUnsafeBufferPointer { normals in
+        do {
+          let out = ws.shaded
+          for p in 0..<count {
+            let id = Int(ws.ids[p])
+            let c: SIMD3<Scalar>
+            if id < 0 {
+              c = background
+            } else if flat {
+              c = ws.flatColour[id]
+            } else {
+              let t = triangles[id]
+              let m0 = ws.mu0[p]
+              let m1 = ws.mu1[p]
+              let m2 = 1 - m0 - m1
+              var n0 = normals[Int(t.x)]
+              var n1 = normals[Int(t.y)]
+              var n2 = normals[Int(t.z)]
+              if scene.faceHasZeroVertexNormal[id] {
+                let faceNormal = orientedFaceNormals[id]
+                if n0 == .zero { n0 = faceNormal }
+                if n1 == .zero { n1 = faceNormal }
+                if n2 == .zero { n2 = faceNormal }
+              }
+              let n = m0 * n0 + m1 * n1 + m2 * n2
+              let len = dot(n, n).squareRoot()
+              // n̂ = σ_T n / |n|; the light term uses only n̂ · ℓ.
+              let facing = Scalar(ws.facing[id])
+              let cosine = len > 0 ? facing * dot(n, light) / len : 0
+              c = albedo[id] * (ambient + diffuse * max(0, cosine))
+            }
+            out[3 * p] = c.x
+            out[3 * p + 1] = c.y
+            out[3 * p + 2] = c.z
+          }
+        }
+      }
+    }
+  }
+
+  // MARK: Box filter
+
+  /// Averages each `k × k` block of the fine colour into one output pixel.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  func downsample(_ ws: RenderWorkspace<Scalar>) -> RenderedImage<Scalar> {
+    let k = settings.supersampling
+    let size = settings.size
+    if k == 1 { return RenderedImage(size: size, pixels: Array(ws.colour)) }
+    let fine = ws.fineSize
+    let scale = 1 / Scalar(k * k)
+    var pixels = [Scalar](repeating: 0, count: size * size * 3)
+    do {
+      let colour = ws.colour
+      pixels.withUnsafeMutableBufferPointer { out in
+        for i in 0..<size {
+          for j in 0..<size {
+            var sum = SIMD3<Scalar>.zero
+            for di in 0..<k {
+              let row = (i * k + di) * fine
+              for dj in 0..<k {
+                let o = (row + j * k + dj) * 3
+                sum += SIMD3(colour[o], colour[o + 1], colour[o + 2])
+              }
+            }
+            let o = (i * size + j) * 3
+            out[o] = sum.x * scale
+            out[o + 1] = sum.y * scale
+            out[o + 2] = sum.z * scale
+          }
+        }
+      }
+    }
+    return RenderedImage(size: size, pixels: pixels)
+  }
+}
+
+extension RenderedImage where Scalar == Float {
+  /// The image as a tensor of shape `[size, size, 3]`.
+  public var tensor: Tensor { Tensor(shape: [size, size, 3], scalars: pixels) }
+}

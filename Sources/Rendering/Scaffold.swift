@@ -1,1 +1,0 @@
-// Rendering module (scaffold, replaced as the module grows)

@@ -1,0 +1,49 @@
+import Geometry
+
+/// A mesh prepared for rendering: its pose-independent data computed once and shared by every
+/// render (topology, consistent normals, face albedo).
+///
+/// Build it from a validated, normalised ``Mesh``; it is immutable and `Sendable`, so one scene
+/// serves all threads of a batch.
+public struct SceneMesh: Sendable {
+  /// The mesh as given.
+  public let mesh: Mesh
+  /// Its topology (welding, consistent winding, vertex normals, edges).
+  public let topology: MeshTopology
+  /// Vertex positions, Float64 (copied from the mesh for locality).
+  let positions: [SIMD3<Double>]
+  /// Triangles (file winding).
+  let triangles: [SIMD3<Int32>]
+  /// `|N_f|` of every face in file winding (twice the area).
+  let fileNormalLengths: [Double]
+  /// Whether any vertex of the face has a zero vertex normal (METHODS §1.6: `N_T` replaces it).
+  let faceHasZeroVertexNormal: [Bool]
+  /// Face albedo from materials (white when the mesh has none), linear RGB.
+  let materialAlbedo: [SIMD3<Double>]
+
+  /// Prepares a mesh for rendering.
+  ///
+  /// - Parameter mesh: A validated mesh (see ``Mesh/validated()``), normally normalised.
+  /// - Complexity: O(V log V + F).
+  public init(_ mesh: Mesh) {
+    self.mesh = mesh
+    let topology = MeshTopology(mesh)
+    self.topology = topology
+    positions = mesh.positions
+    triangles = mesh.triangles
+    fileNormalLengths = topology.fileFaceNormals.map { length($0) }
+    faceHasZeroVertexNormal = mesh.triangles.map { t in
+      (0..<3).contains { topology.vertexNormals[Int(t[$0])] == .zero }
+    }
+    materialAlbedo = (0..<mesh.triangleCount).map { f in
+      let c = mesh.albedo(ofFace: f)
+      return SIMD3(
+        min(max(c.x, 0), 1), min(max(c.y, 0), 1), min(max(c.z, 0), 1))
+    }
+  }
+
+  /// Number of triangles.
+  public var triangleCount: Int { triangles.count }
+  /// Number of vertices.
+  public var vertexCount: Int { positions.count }
+}

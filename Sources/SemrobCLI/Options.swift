@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Geometry
+import Rendering
+
+/// Options every command shares (STYLE §8).
+struct CommonOptions: ParsableArguments {
+  @Option(help: "Seed for every random choice (recorded in every output).") var seed: UInt64 = 0
+  @Option(help: "Threads for BLAS and semrob's own loops (default: all cores).") var threads: Int?
+  @Flag(name: .shortAndLong, help: "Print no progress on standard error.") var quiet = false
+  @Flag(help: "Write the result to standard output as JSON.") var json = false
+
+  func validate() throws {
+    if let threads, threads < 1 {
+      throw ValidationError("--threads must be at least 1 (got \(threads)).")
+    }
+  }
+}
+
+/// The render presets of METHODS §1.8, as a command-line value.
+enum PresetName: String, ExpressibleByArgument, CaseIterable, Codable {
+  case `default`
+  case nmr
+
+  /// The preset's settings.
+  var settings: RenderSettings {
+    switch self {
+    case .default: .default
+    case .nmr: .nmr
+    }
+  }
+
+  /// The mesh normalisation the preset uses (METHODS §1.1).
+  var normalization: Normalization {
+    switch self {
+    case .default: .shapeNet
+    case .nmr: .nmr
+    }
+  }
+}
+
+extension Shading: ExpressibleByArgument {}
+extension Normalization: ExpressibleByArgument {}
+
+/// A list of angles in degrees: `30`, `0,30,60` or `start:stop:step` (stop inclusive).
+struct DegreeList: ExpressibleByArgument, CustomStringConvertible {
+  var values: [Double]
+
+  init?(argument: String) {
+    let text = argument.trimmingCharacters(in: .whitespaces)
+    if text.contains(":") {
+      let parts = text.split(separator: ":", omittingEmptySubsequences: false).map {
+        Double($0.trimmingCharacters(in: .whitespaces))
+      }
+      guard parts.count == 3, let start = parts[0], let stop = parts[1], let step = parts[2],
+        start.isFinite, stop.isFinite, step.isFinite, step != 0,
+        (stop - start) / step >= 0, (stop - start) / step < 1_000_000
+      else { return nil }
+      let count = Int(((stop - start) / step + 1e-9).rounded(.down)) + 1
+      values = (0..<count).map { start + Double($0) * step }
+    } else {
+      let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+        Double($0.trimmingCharacters(in: .whitespaces))
+      }
+      guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0!.isFinite }) else { return nil }
+      values = parts.map { $0! }
+    }
+  }
+
+  var description: String { values.map { String($0) }.joined(separator: ",") }
+}
+
+/// An RGB colour given as `R,G,B` with components in [0, 1].
+struct RGBColour: ExpressibleByArgument, CustomStringConvertible {
+  var value: SIMD3<Double>
+
+  init?(argument: String) {
+    let parts = argument.split(separator: ",").map {
+      Double($0.trimmingCharacters(in: .whitespaces))
+    }
+    guard parts.count == 3, parts.allSatisfy({ $0 != nil && $0! >= 0 && $0! <= 1 }) else {
+      return nil
+    }
+    value = SIMD3(parts[0]!, parts[1]!, parts[2]!)
+  }
+
+  init(_ value: SIMD3<Double>) { self.value = value }
+
+  var description: String { "\(value.x),\(value.y),\(value.z)" }
+}
