@@ -46,7 +46,9 @@ let package = Package(
       name: "TestSupport",
       dependencies: ["Tensors", .product(name: "RealModule", package: "swift-numerics")]),
 
-    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+    .testTarget(
+      name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "TestSupport"]),
     .testTarget(name: "GeometryTests", dependencies: ["Geometry", "TestSupport"]),
     .testTarget(

@@ -1,1 +1,0 @@
-// ImageFiles module (scaffold, replaced as the module grows)

@@ -1,0 +1,63 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One-line reasons, with advice, for failed file operations.
+enum FileProblem {
+  /// Why `url` cannot be read, as far as the file system can tell.
+  static func readReason(_ url: URL) -> String {
+    var isDirectory: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+      return "No such file or directory; check the path"
+    }
+    if isDirectory.boolValue { return "Is a directory; pass the path of a file" }
+    if access(url.path, R_OK) != 0 {
+      return "\(String(cString: strerror(errno))); check the file's permissions"
+    }
+    return "the file cannot be opened; check that it is a regular, readable file"
+  }
+
+  /// Checks that the directory of `url` exists and that `url` is not a directory.
+  ///
+  /// - Returns: A reason, or `nil` when the destination looks usable.
+  static func destinationProblem(_ url: URL) -> String? {
+    let directory = url.deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+      return "No such file or directory: the directory '\(directory)' does not exist; "
+        + "create it first (mkdir -p) or choose another output path"
+    }
+    guard isDirectory.boolValue else {
+      return "Not a directory: '\(directory)' is a file; choose another output path"
+    }
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      return "Is a directory: '\(url.path)' is a directory; choose a file name"
+    }
+    return nil
+  }
+
+  /// The system's text for `code` followed by advice for the common cases.
+  static func reason(errno code: Int32, directory: String) -> String {
+    let system = String(cString: strerror(code))
+    switch code {
+    case EACCES, EPERM:
+      return "\(system): fix the permissions of '\(directory)' or choose another output directory"
+    case EROFS:
+      return "\(system): the file system is read-only; choose another output directory"
+    case ENOSPC, EDQUOT:
+      return "\(system): free some disk space or choose another output directory"
+    case ENOENT:
+      return "\(system): create the directory '\(directory)' first (mkdir -p)"
+    case EISDIR:
+      return "\(system): the destination is a directory; choose a file name"
+    default:
+      return "\(system): check the output path and try again"
+    }
+  }
+}

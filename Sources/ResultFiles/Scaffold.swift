@@ -1,1 +1,0 @@
-// ResultFiles module (scaffold, replaced as the module grows)

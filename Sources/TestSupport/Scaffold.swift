@@ -1,1 +1,0 @@
-// TestSupport module (scaffold, replaced as the module grows)
