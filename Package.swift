@@ -59,7 +59,9 @@ let package = Package(
     .testTarget(
       name: "ImageFilesTests", dependencies: ["ImageFiles", "Tensors", "TestSupport"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "SemrobCLITests", dependencies: ["SemrobCLI", "TestSupport"]),
+    .testTarget(
+      name: "SemrobCLITests",
+      dependencies: ["SemrobCLI", "TestSupport", "ImageFiles", "Tensors", "ResultFiles"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -41,10 +41,12 @@ struct Rasterizer<Scalar: RenderScalar> {
     let minY = min(s0.y, s1.y, s2.y)
     let maxY = max(s0.y, s1.y, s2.y)
     guard maxX >= 0, maxY >= 0, minX <= limit, minY <= limit else { return }
-    let x0 = max(minX, 0).rounded(.up).intValue
-    let x1 = min(maxX, limit).rounded(.down).intValue
-    let y0 = max(minY, 0).rounded(.up).intValue
-    let y1 = min(maxY, limit).rounded(.down).intValue
+    // The clamped bounds are in [0, limit], so truncation is floor; ceil adds one when the
+    // value is not an integer (baseline x86-64 has no rounding instruction: no libm calls).
+    let x0 = Self.ceilNonNegative(max(minX, 0))
+    let x1 = min(maxX, limit).intValue
+    let y0 = Self.ceilNonNegative(max(minY, 0))
+    let y1 = min(maxY, limit).intValue
     guard x0 <= x1, y0 <= y1 else { return }
 
     // Canonical edges: edge i joins s_{i+1} → s_{i+2}.
@@ -101,6 +103,13 @@ struct Rasterizer<Scalar: RenderScalar> {
         }
       }
     }
+  }
+
+  /// `ceil(value)` for a finite `value ≥ 0`.
+  @inline(__always)
+  static func ceilNonNegative(_ value: Scalar) -> Int {
+    let floor = value.intValue
+    return Scalar(floor) < value ? floor + 1 : floor
   }
 
   /// The canonical form of edge a→b: anchor `p`, direction `d = q − p` with `p` the

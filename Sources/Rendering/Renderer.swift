@@ -213,23 +213,21 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     let raster = Rasterizer<Scalar>(
       fineSize: ws.fineSize, fillRule: settings.fillRule, near: Scalar(camera.near),
       far: Scalar(camera.far))
-    let near = camera.near
+    let nearScalar = Scalar(camera.near)
     let clip = settings.nearPlane == .clip
     scene.triangles.withUnsafeBufferPointer { triangles in
       for f in triangles.indices {
         let t = triangles[f]
-        let (i0, i1, i2) = (Int(t.x), Int(t.y), Int(t.z))
-        let z0 = ws.viewZ[i0]
-        let z1 = ws.viewZ[i1]
-        let z2 = ws.viewZ[i2]
-        if z0 >= near && z1 >= near && z2 >= near {
-          let v0 = ws.projected[i0]
-          let v1 = ws.projected[i1]
-          let v2 = ws.projected[i2]
+        let v0 = ws.projected[Int(t.x)]
+        let v1 = ws.projected[Int(t.y)]
+        let v2 = ws.projected[Int(t.z)]
+        // The depth test in `Scalar` (w = Z) only routes the triangle: the clipper decides in
+        // Float64 and the rasteriser discards samples in front of the near plane either way.
+        if v0.w >= nearScalar && v1.w >= nearScalar && v2.w >= nearScalar {
           raster.rasterize(
             face: Int32(f), SIMD2(v0.x, v0.y), SIMD2(v1.x, v1.y), SIMD2(v2.x, v2.y),
             inverseZ: SIMD3(v0.z, v1.z, v2.z), map: nil, into: ws)
-        } else if clip && (z0 >= near || z1 >= near || z2 >= near) {
+        } else if clip && (v0.w >= nearScalar || v1.w >= nearScalar || v2.w >= nearScalar) {
           rasterizeClipped(face: f, camera, raster, ws)
         }
       }

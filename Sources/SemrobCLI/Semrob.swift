@@ -6,5 +6,5 @@ struct Semrob: ParsableCommand {
     commandName: "semrob",
     abstract: "Render meshes, probe classifiers and measure semantic robustness.",
     version: SemrobVersion.string,
-    subcommands: [Bench.self])
+    subcommands: [Render.self, ListShapes.self, MeshInfo.self, MakeMesh.self, Bench.self])
 }

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import ResultFiles
+
+/// `semrob shapes`: lists the shipped shapes.
+struct ListShapes: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "shapes",
+    abstract: "List the shipped shapes (Meshes/index.json).",
+    discussion: "One line per shape: name, class, triangle count and file.")
+
+  @Option(help: ArgumentHelp("Directory of the shipped shapes (default: ./Meshes).",
+                             valueName: "dir"))
+  var meshes: String?
+  @Flag(help: "Print only the shape names, one per line.") var names = false
+  @Flag(help: "Print the index as JSON.") var json = false
+
+  func validate() throws {
+    if names && json { throw ValidationError("Give --names or --json, not both.") }
+  }
+
+  func run() throws {
+    let catalog = try ShapeCatalog.load(explicit: meshes)
+    if json {
+      let data = try ResultJSON.makeDocumentEncoder().encode(catalog.index)
+      print(String(decoding: data, as: UTF8.self))
+      return
+    }
+    let nameWidth = (catalog.index.shapes.map(\.name.count).max() ?? 0) + 2
+    let classWidth = (catalog.index.shapes.map { ($0.class ?? "-").count }.max() ?? 0) + 2
+    for entry in catalog.index.shapes {
+      if names {
+        print(entry.name)
+      } else {
+        print(
+          entry.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            + (entry.class ?? "-").padding(toLength: classWidth, withPad: " ", startingAt: 0)
+            + String(format: "%8d triangles  ", entry.triangles) + entry.file)
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import ImageFiles
+import ResultFiles
+import Tensors
+
+/// File output of the commands: names, checks and atomic writes.
+enum OutputFiles {
+  /// Throws a usage error unless the directory of `path` exists and is writable.
+  static func checkWritableDirectory(of path: String, option: String) throws {
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw ValidationError(
+        "\(option) '\(path)': directory '\(directory)' does not exist. Create it first "
+          + "(mkdir -p '\(directory)').")
+    }
+    guard FileManager.default.isWritableFile(atPath: directory) else {
+      throw ValidationError(
+        "\(option) '\(path)': directory '\(directory)' is not writable. Choose another "
+          + "location or fix its permissions.")
+    }
+  }
+
+  /// File names for `count` outputs: the name itself for one output; otherwise the printf
+  /// pattern in the name (`out/%03d.png`) or `NAME_000.ext`, `NAME_001.ext`, ...
+  static func numbered(_ path: String, count: Int) -> [String] {
+    if count == 1 { return [path] }
+    if path.contains("%") {
+      return (0..<count).map { String(format: path, $0) }
+    }
+    let url = URL(fileURLWithPath: path)
+    let ext = url.pathExtension
+    let stem = path.dropLast(ext.isEmpty ? 0 : ext.count + 1)
+    return (0..<count).map { String(format: "%@_%03d.%@", String(stem), $0, ext) }
+  }
+
+  /// The JSON sidecar of an output file: the same name with `.json`; a printf pattern in the
+  /// name is dropped (`out/%03d.png` → `out/render.json`).
+  static func sidecar(for path: String) -> String {
+    var url = URL(fileURLWithPath: path).deletingPathExtension()
+    if url.lastPathComponent.contains("%") {
+      url = url.deletingLastPathComponent().appending(path: "render")
+    }
+    return (path.hasPrefix("/") ? url.path : relative(url.path)) + ".json"
+  }
+
+  private static func relative(_ absolute: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath + "/"
+    return absolute.hasPrefix(cwd) ? String(absolute.dropFirst(cwd.count)) : absolute
+  }
+
+  /// Writes an `[H, W, C]` tensor in [0, 1] as an 8-bit PNG (atomically).
+  static func writePNG(_ tensor: Tensor, to path: String) throws {
+    try PNGImage(tensor).write(to: URL(fileURLWithPath: path))
+  }
+
+  /// Writes a tensor as float32 `.npy` (atomically).
+  static func writeNPY(_ tensor: Tensor, to path: String) throws {
+    try tensor.write(npyTo: URL(fileURLWithPath: path))
+  }
+
+  /// Writes a result document with provenance next to the outputs, and optionally prints it.
+  static func writeResult<Payload: Codable>(
+    schema: String, payload: Payload, inputs: [URL], settings: some Encodable, seed: UInt64,
+    threads: Int, to path: String, alsoToStandardOutput: Bool
+  ) throws {
+    let provenance = Provenance(
+      semrobVersion: SemrobVersion.string, arguments: Array(CommandLine.arguments.dropFirst()),
+      inputFiles: try Provenance.digests(of: inputs), settings: try jsonObject(settings),
+      seed: seed, threadCount: threads)
+    let document = ResultDocument(schema: schema, provenance: provenance, payload: payload)
+    try document.write(to: URL(fileURLWithPath: path))
+    if alsoToStandardOutput {
+      print(String(decoding: try document.encoded(), as: UTF8.self))
+    }
+  }
+
+  /// A Codable value as a JSON object.
+  static func jsonObject(_ value: some Encodable) throws -> [String: JSONValue] {
+    let data = try JSONEncoder().encode(value)
+    return try JSONDecoder().decode([String: JSONValue].self, from: data)
+  }
+}
