@@ -1,1 +1,0 @@
-// MeshFiles module (scaffold, replaced as the module grows)
