@@ -70,6 +70,38 @@ public struct Light: Sendable, Hashable, Codable {
     self.frame = frame
   }
 
+  // File formats carry degrees (the library works in radians).
+  private enum CodingKeys: String, CodingKey {
+    case ambient, diffuse, azimuthDegrees, elevationDegrees, frame
+  }
+
+  /// Decodes a light whose angles are in degrees.
+  ///
+  /// - Parameter decoder: The decoder.
+  /// - Throws: `DecodingError` for missing or mistyped fields.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      ambient: try c.decode(Double.self, forKey: .ambient),
+      diffuse: try c.decode(Double.self, forKey: .diffuse),
+      azimuth: try c.decode(Double.self, forKey: .azimuthDegrees) * Camera.radiansPerDegree,
+      elevation: try c.decode(Double.self, forKey: .elevationDegrees) * Camera.radiansPerDegree,
+      frame: try c.decode(LightFrame.self, forKey: .frame))
+  }
+
+  /// Encodes the light with its angles in degrees.
+  ///
+  /// - Parameter encoder: The encoder.
+  /// - Throws: Errors of the encoder.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(ambient, forKey: .ambient)
+    try c.encode(diffuse, forKey: .diffuse)
+    try c.encode(azimuth / Camera.radiansPerDegree, forKey: .azimuthDegrees)
+    try c.encode(elevation / Camera.radiansPerDegree, forKey: .elevationDegrees)
+    try c.encode(frame, forKey: .frame)
+  }
+
   /// The unit world direction towards the light for a world-frame light:
   /// `(cos e sin a, sin e, cos e cos a)`; exactly `(0, 1, 0)` at the default elevation.
   public var worldDirection: SIMD3<Double> {
@@ -162,6 +194,55 @@ public struct RenderSettings: Sendable, Hashable, Codable {
     self.light = light
     self.background = background
     self.materialColours = materialColours
+  }
+
+  // File formats carry degrees (the library works in radians).
+  private enum CodingKeys: String, CodingKey {
+    case convention, size, supersampling, fieldOfViewDegrees, near, far, shading
+    case edgeAntialiasing, fillRule, nearPlane, light, background, materialColours
+  }
+
+  /// Decodes settings whose field of view is in degrees.
+  ///
+  /// - Parameter decoder: The decoder.
+  /// - Throws: `DecodingError` for missing or mistyped fields.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      convention: try c.decode(CameraConvention.self, forKey: .convention),
+      size: try c.decode(Int.self, forKey: .size),
+      supersampling: try c.decode(Int.self, forKey: .supersampling),
+      fieldOfView: try c.decode(Double.self, forKey: .fieldOfViewDegrees)
+        * Camera.radiansPerDegree,
+      near: try c.decode(Double.self, forKey: .near), far: try c.decode(Double.self, forKey: .far),
+      shading: try c.decode(Shading.self, forKey: .shading),
+      edgeAntialiasing: try c.decode(Bool.self, forKey: .edgeAntialiasing),
+      fillRule: try c.decode(FillRule.self, forKey: .fillRule),
+      nearPlane: try c.decode(NearPlaneHandling.self, forKey: .nearPlane),
+      light: try c.decode(Light.self, forKey: .light),
+      background: try c.decode(SIMD3<Double>.self, forKey: .background),
+      materialColours: try c.decode(Bool.self, forKey: .materialColours))
+  }
+
+  /// Encodes the settings with the field of view in degrees.
+  ///
+  /// - Parameter encoder: The encoder.
+  /// - Throws: Errors of the encoder.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(convention, forKey: .convention)
+    try c.encode(size, forKey: .size)
+    try c.encode(supersampling, forKey: .supersampling)
+    try c.encode(fieldOfView / Camera.radiansPerDegree, forKey: .fieldOfViewDegrees)
+    try c.encode(near, forKey: .near)
+    try c.encode(far, forKey: .far)
+    try c.encode(shading, forKey: .shading)
+    try c.encode(edgeAntialiasing, forKey: .edgeAntialiasing)
+    try c.encode(fillRule, forKey: .fillRule)
+    try c.encode(nearPlane, forKey: .nearPlane)
+    try c.encode(light, forKey: .light)
+    try c.encode(background, forKey: .background)
+    try c.encode(materialColours, forKey: .materialColours)
   }
 
   /// Accepted image sides.

@@ -119,7 +119,7 @@ struct Render: ParsableCommand {
     }
     let payload = RenderResult(
       mesh: resolved.label, meshFile: resolved.file.path, preset: preset.rawValue,
-      settings: settings, meshReport: resolved.report, images: records)
+      meshReport: resolved.report, images: records)
     let sidecar = OutputFiles.sidecar(for: output)
     try OutputFiles.writeResult(
       schema: "semrob.render/1", payload: payload, inputs: [resolved.file], settings: settings,
@@ -141,12 +141,12 @@ struct RenderRecord: Codable {
   var npy: String?
 }
 
-/// The payload of the render sidecar (`semrob.render/1`).
+/// The payload of the render sidecar (`semrob.render/1`); the resolved render settings are in
+/// the provenance.
 struct RenderResult: Codable {
   var mesh: String
   var meshFile: String
   var preset: String
-  var settings: RenderSettings
   var meshReport: MeshLoadReport
   var images: [RenderRecord]
 }

@@ -305,3 +305,20 @@ import Testing
     #expect(s.problem != nil)
   }
 }
+
+@Suite struct RenderSettingsCodingTests {
+  @Test("settings round-trip through JSON with angles in degrees")
+  func roundTrip() throws {
+    var settings = RenderSettings.nmr
+    settings.light.azimuth = 0.5
+    settings.fieldOfView = Double.pi / 4
+    let data = try JSONEncoder().encode(settings)
+    let text = String(decoding: data, as: UTF8.self)
+    #expect(text.contains("\"fieldOfViewDegrees\":45"))
+    #expect(text.contains("\"elevationDegrees\":90"))
+    let back = try JSONDecoder().decode(RenderSettings.self, from: data)
+    #expect(abs(back.fieldOfView - settings.fieldOfView) < 1e-15)
+    #expect(abs(back.light.azimuth - 0.5) < 1e-15)
+    #expect(back.shading == .flat && back.convention == .nmr && back.fillRule == .inclusive)
+  }
+}
