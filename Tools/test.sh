@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1
+swift format lint --strict --recursive Sources Tests Tools
 swift build --build-tests
 swift test --skip-build "$@"

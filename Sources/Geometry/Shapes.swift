@@ -128,12 +128,15 @@ public enum Shapes {
   ///   - amplitude: Relative bump height (0 gives a sphere).
   ///   - frequency: Angular frequency of the bumps.
   /// - Returns: The bumpy sphere (not normalised).
-  public static func bumpySphere(subdivisions: Int = 4, amplitude: Double = 0.15,
-                                 frequency: Double = 5) -> Mesh {
+  public static func bumpySphere(
+    subdivisions: Int = 4, amplitude: Double = 0.15,
+    frequency: Double = 5
+  ) -> Mesh {
     var mesh = icosphere(subdivisions: subdivisions)
     let phase = SIMD3<Double>(0.3, 1.1, 2.3)
     mesh.positions = mesh.positions.map { d in
-      let bump = sin(frequency * d.x + phase.x) * sin(frequency * d.y + phase.y)
+      let bump =
+        sin(frequency * d.x + phase.x) * sin(frequency * d.y + phase.y)
         * sin(frequency * d.z + phase.z)
       return d * (1 + amplitude * bump)
     }

@@ -19,8 +19,7 @@ public func dot<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD3<T>, _ b: SIMD3<T
 ///   - b: Second vector.
 /// - Returns: `(a.y b.z − a.z b.y, a.z b.x − a.x b.z, a.x b.y − a.y b.x)`.
 @inlinable
-public func cross<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD3<T>, _ b: SIMD3<T>) -> SIMD3<T>
-{
+public func cross<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD3<T>, _ b: SIMD3<T>) -> SIMD3<T> {
   SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
 }
 

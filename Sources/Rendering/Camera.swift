@@ -158,8 +158,7 @@ public struct Camera: Sendable, Hashable {
   ///   - width: Image width in pixels.
   ///   - height: Image height in pixels.
   /// - Returns: `(row, col)`.
-  public func pixelCoordinates(of point: SIMD3<Double>, width: Int, height: Int) -> SIMD2<Double>
-  {
+  public func pixelCoordinates(of point: SIMD3<Double>, width: Int, height: Int) -> SIMD2<Double> {
     let uv = normalizedDeviceCoordinates(ofView: viewCoordinates(of: point))
     return SIMD2((1 - uv.y) * Double(height) / 2 - 0.5, (uv.x + 1) * Double(width) / 2 - 0.5)
   }

@@ -30,23 +30,23 @@ enum EdgeAntialiasing {
     let n = ws.fineSize
     for y in 0..<n {
       for x in 0..<(n - 1) {
-        blend(ws, renderer, y * n + x, y * n + x + 1, along: Scalar(y), from: Scalar(x),
-              horizontal: true)
+        blend(
+          ws, renderer, y * n + x, y * n + x + 1, along: Scalar(y), from: Scalar(x),
+          horizontal: true)
       }
     }
     for y in 0..<(n - 1) {
       for x in 0..<n {
-        blend(ws, renderer, y * n + x, (y + 1) * n + x, along: Scalar(x), from: Scalar(y),
-              horizontal: false)
+        blend(
+          ws, renderer, y * n + x, (y + 1) * n + x, along: Scalar(x), from: Scalar(y),
+          horizontal: false)
       }
     }
   }
 
-  /// Handles one work item.
-  ///
-  /// - Parameters:
-  ///   - along: The pair's fixed coordinate (row for horizontal pairs, column for vertical).
-  ///   - from: `p0`'s coordinate along the pair axis.
+  /// Handles one work item: the pair of fine samples `p0`, `p1` (flat indices), with `along`
+  /// the pair's fixed coordinate (row for horizontal pairs, column for vertical ones) and
+  /// `from` the coordinate of `p0` along the pair axis.
   @inline(__always)
   static func blend<Scalar: RenderScalar>(
     _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>, _ p0: Int, _ p1: Int,
@@ -64,8 +64,9 @@ enum EdgeAntialiasing {
       front = ws.depth[p0] <= ws.depth[p1] ? id0 : id1
     }
     guard ws.edgeMask[Int(front)] != 0,
-      let crossing = crossing(ws, renderer, face: Int(front), along: along, from: from,
-                              horizontal: horizontal)
+      let crossing = crossing(
+        ws, renderer, face: Int(front), along: along, from: from,
+        horizontal: horizontal)
     else { return }
     let c0 = SIMD3(ws.shaded[3 * p0], ws.shaded[3 * p0 + 1], ws.shaded[3 * p0 + 2])
     let c1 = SIMD3(ws.shaded[3 * p1], ws.shaded[3 * p1 + 1], ws.shaded[3 * p1 + 2])

@@ -147,7 +147,8 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         let inverse = 1 / v.z
         // col = (u + 1) N/2 − 1/2 with u = σ_x X/(Z t); row = (1 − v) N/2 − 1/2 with v = Y/(Z t).
         ws.projected[i] = SIMD4(
-          Scalar((sx * v.x * inverse + 1) * half - 0.5), Scalar((1 - sy * v.y * inverse) * half - 0.5),
+          Scalar((sx * v.x * inverse + 1) * half - 0.5),
+          Scalar((1 - sy * v.y * inverse) * half - 0.5),
           Scalar(inverse), Scalar(v.z))
       }
     }
@@ -241,8 +242,10 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   ) {
     let t = scene.triangles[face]
     let corners = (0..<3).map { k in
-      (view: camera.viewCoordinates(of: scene.positions[Int(t[k])]),
-       bary: SIMD3<Double>(k == 0 ? 1 : 0, k == 1 ? 1 : 0, k == 2 ? 1 : 0))
+      (
+        view: camera.viewCoordinates(of: scene.positions[Int(t[k])]),
+        bary: SIMD3<Double>(k == 0 ? 1 : 0, k == 1 ? 1 : 0, k == 2 ? 1 : 0)
+      )
     }
     var polygon: [(view: SIMD3<Double>, bary: SIMD3<Double>)] = []
     for k in 0..<3 {

@@ -59,7 +59,8 @@ struct BenchRender: ParsableCommand {
       let images = renderer.render(posesList, threads: threadCount)
       let elapsed = ContinuousClock.now - start
       checksum += images[images.count / 2].pixels[size * size * 3 / 2]
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let seconds =
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
       rates.append(Double(poses) / seconds)
     }
     rates.sort()
@@ -76,7 +77,8 @@ struct BenchRender: ParsableCommand {
     } else {
       print(
         String(
-          format: "render %dx%d ssaa %d %@ preset, %d threads: %.0f renders/s (median of %d; min %.0f, max %.0f)",
+          format:
+            "render %dx%d ssaa %d %@ preset, %d threads: %.0f renders/s (median of %d; min %.0f, max %.0f)",
           size, size, ssaa, preset.rawValue, threadCount, median, runs, rates.first!, rates.last!))
     }
   }

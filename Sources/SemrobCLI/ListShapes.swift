@@ -9,8 +9,10 @@ struct ListShapes: ParsableCommand {
     abstract: "List the shipped shapes (Meshes/index.json).",
     discussion: "One line per shape: name, class, triangle count and file.")
 
-  @Option(help: ArgumentHelp("Directory of the shipped shapes (default: ./Meshes).",
-                             valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "Directory of the shipped shapes (default: ./Meshes).",
+      valueName: "dir"))
   var meshes: String?
   @Flag(help: "Print only the shape names, one per line.") var names = false
   @Flag(help: "Print the index as JSON.") var json = false

@@ -17,7 +17,8 @@ struct MakeMesh: ParsableCommand {
       """)
 
   enum Kind: String, ExpressibleByArgument, CaseIterable {
-    case box, cylinder, icosphere, bumpySphere = "bumpy-sphere"
+    case box, cylinder, icosphere
+    case bumpySphere = "bumpy-sphere"
   }
 
   @Option(help: "Generator: box, cylinder, icosphere or bumpy-sphere.") var kind: Kind
@@ -63,8 +64,9 @@ struct MakeMesh: ParsableCommand {
       vertices: normalized.vertexCount, triangles: normalized.triangleCount,
       sha256: SHA256.hash(text))
     let indexURL = directory.appending(path: "index.json")
-    var index = (try? JSONDecoder().decode(
-      ShapeCatalog.Index.self, from: Data(contentsOf: indexURL)))
+    var index =
+      (try? JSONDecoder().decode(
+        ShapeCatalog.Index.self, from: Data(contentsOf: indexURL)))
       ?? ShapeCatalog.Index(schema: ShapeCatalog.schema, shapes: [])
     index.shapes.removeAll { $0.name == entry.name }
     index.shapes.append(entry)
@@ -79,14 +81,20 @@ struct MakeMesh: ParsableCommand {
     case .box:
       return (Shapes.box(), ["sizeX": 2, "sizeY": 2, "sizeZ": 2])
     case .cylinder:
-      return (Shapes.cylinder(segments: segments),
-              ["radius": 1, "height": 2, "segments": Double(segments)])
+      return (
+        Shapes.cylinder(segments: segments),
+        ["radius": 1, "height": 2, "segments": Double(segments)]
+      )
     case .icosphere:
-      return (Shapes.icosphere(subdivisions: subdivisions),
-              ["subdivisions": Double(subdivisions)])
+      return (
+        Shapes.icosphere(subdivisions: subdivisions),
+        ["subdivisions": Double(subdivisions)]
+      )
     case .bumpySphere:
-      return (Shapes.bumpySphere(subdivisions: subdivisions),
-              ["subdivisions": Double(subdivisions), "amplitude": 0.15, "frequency": 5])
+      return (
+        Shapes.bumpySphere(subdivisions: subdivisions),
+        ["subdivisions": Double(subdivisions), "amplitude": 0.15, "frequency": 5]
+      )
     }
   }
 }

@@ -34,10 +34,12 @@ struct MeshInfo: ParsableCommand {
     }
     let r = info.report
     print("\(resolved.label): \(r.format) via \(r.importer)")
-    print("  vertices \(r.vertexCount), triangles \(r.triangleCount), materials \(r.materialCount), "
-      + "components \(info.components)")
-    print("  polygons fan-triangulated \(r.polygonsFanTriangulated), degenerate triangles dropped "
-      + "\(r.degenerateTrianglesDropped), unreferenced vertices \(r.unreferencedVertices)")
+    print(
+      "  vertices \(r.vertexCount), triangles \(r.triangleCount), materials \(r.materialCount), "
+        + "components \(info.components)")
+    print(
+      "  polygons fan-triangulated \(r.polygonsFanTriangulated), degenerate triangles dropped "
+        + "\(r.degenerateTrianglesDropped), unreferenced vertices \(r.unreferencedVertices)")
     if let b = info.boundsBefore { print("  bounds as read:   \(b)") }
     if let b = info.boundsAfter { print("  bounds (\(info.normalization)): \(b)") }
     for warning in r.warnings { print("  warning: \(warning)") }

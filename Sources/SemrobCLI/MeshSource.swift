@@ -10,8 +10,10 @@ struct MeshSourceOptions: ParsableArguments {
     help: "A mesh file of your own (obj, ply, stl, off, glb/gltf, fbx, dae, 3ds, x, ...).",
     completion: .file(extensions: ["obj", "ply", "stl", "off", "glb", "gltf", "fbx", "dae"]))
   var mesh: String?
-  @Option(help: ArgumentHelp("Directory of the shipped shapes (default: ./Meshes).",
-                             valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "Directory of the shipped shapes (default: ./Meshes).",
+      valueName: "dir"))
   var meshes: String?
   @Option(help: "Mesh normalisation: none, shapeNet or nmr (default: the preset's).")
   var normalization: Normalization?
@@ -49,6 +51,8 @@ struct MeshSourceOptions: ParsableArguments {
   /// Loads, validates and normalises the mesh.
   ///
   /// - Parameter defaultNormalization: The preset's rule, used unless `--normalization` is set.
+  /// - Returns: The mesh, its label, its file and the loader's report.
+  /// - Throws: `CLIError` for an unknown shape or catalogue, `MeshFileError` for a bad file.
   func load(defaultNormalization: Normalization) throws -> Resolved {
     let label: String
     let url: URL

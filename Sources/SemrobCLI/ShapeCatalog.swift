@@ -9,7 +9,7 @@ import Foundation
 struct ShapeCatalog {
   /// One shape of the index.
   struct Entry: Codable, Equatable {
-    /// Shape name, e.g. `chair01`.
+    /// Shape name, such as `chair01`.
     var name: String
     /// Class label, or nil for shapes that belong to no class (test bodies).
     var `class`: String?

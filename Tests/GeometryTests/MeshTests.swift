@@ -40,15 +40,19 @@ import Testing
       try Mesh(positions: p, triangles: [SIMD3(0, 1, 2)], normals: [SIMD3(0, 0, 1)]).validated()
     }
     #expect(throws: MeshError.materialOutOfRange(triangle: 0, material: 2, materialCount: 1)) {
-      try Mesh(positions: p, triangles: [SIMD3(0, 1, 2)], faceMaterials: [2],
-               materials: [Material(name: "m")]).validated()
+      try Mesh(
+        positions: p, triangles: [SIMD3(0, 1, 2)], faceMaterials: [2],
+        materials: [Material(name: "m")]
+      ).validated()
     }
     let collinear: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(2, 0, 0)]
     #expect(throws: MeshError.self) {
       try Mesh(positions: collinear, triangles: [SIMD3(0, 1, 2)]).validated()
     }
-    for error in [MeshError.empty(reason: "x"), .nonFiniteCoordinate(vertex: 3),
-                  .indexOutOfRange(triangle: 1, index: 9, vertexCount: 3)] {
+    for error in [
+      MeshError.empty(reason: "x"), .nonFiniteCoordinate(vertex: 3),
+      .indexOutOfRange(triangle: 1, index: 9, vertexCount: 3),
+    ] {
       #expect(!error.description.contains("\n"))
     }
   }
@@ -56,8 +60,10 @@ import Testing
   @Test("shapeNet normalisation centres the referenced box and scales the longest side to 2")
   func shapeNetNormalization() {
     let mesh = Mesh(
-      positions: [SIMD3(1, 2, 3), SIMD3(5, 2, 3), SIMD3(1, 4, 3), SIMD3(1, 2, 4),
-                  SIMD3(100, 100, 100)],
+      positions: [
+        SIMD3(1, 2, 3), SIMD3(5, 2, 3), SIMD3(1, 4, 3), SIMD3(1, 2, 4),
+        SIMD3(100, 100, 100),
+      ],
       triangles: [SIMD3(0, 1, 2), SIMD3(0, 2, 3)])
     let n = mesh.normalized(.shapeNet)
     let box = n.referencedBounds()!
@@ -85,8 +91,9 @@ import Testing
     let p: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(0, 1, 0)]
     let plain = Mesh(positions: p, triangles: [SIMD3(0, 1, 2)])
     #expect(plain.albedo(ofFace: 0) == SIMD3(1, 1, 1))
-    let red = Mesh(positions: p, triangles: [SIMD3(0, 1, 2)], faceMaterials: [0],
-                   materials: [Material(name: "red", diffuse: SIMD3(1, 0, 0))])
+    let red = Mesh(
+      positions: p, triangles: [SIMD3(0, 1, 2)], faceMaterials: [0],
+      materials: [Material(name: "red", diffuse: SIMD3(1, 0, 0))])
     #expect(red.albedo(ofFace: 0) == SIMD3(1, 0, 0))
   }
 }

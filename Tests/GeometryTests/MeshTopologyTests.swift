@@ -7,22 +7,26 @@ import Testing
   func expectClosedSphere(_ mesh: Mesh, sourceLocation: SourceLocation = #_sourceLocation) {
     let topology = MeshTopology(mesh)
     #expect(topology.edges.allSatisfy { $0.faceCount == 2 }, sourceLocation: sourceLocation)
-    #expect(topology.weldedCount - topology.edges.count + mesh.triangleCount == 2,
-            sourceLocation: sourceLocation)
+    #expect(
+      topology.weldedCount - topology.edges.count + mesh.triangleCount == 2,
+      sourceLocation: sourceLocation)
     #expect(topology.componentCount == 1, sourceLocation: sourceLocation)
   }
 
   @Test("generated shapes are closed, manifold and wound outwards")
   func shapesAreClosed() {
-    for mesh in [Shapes.box(), Shapes.cylinder(segments: 7), Shapes.icosphere(subdivisions: 2),
-                 Shapes.bumpySphere(subdivisions: 2)] {
+    for mesh in [
+      Shapes.box(), Shapes.cylinder(segments: 7), Shapes.icosphere(subdivisions: 2),
+      Shapes.bumpySphere(subdivisions: 2),
+    ] {
       expectClosedSphere(mesh)
       let topology = MeshTopology(mesh)
       #expect(topology.windingSigns.allSatisfy { $0 == 1 }, "file winding is already consistent")
       // Outward: every face normal points away from the centroid of the (convex or star) body.
       for (f, t) in mesh.triangles.enumerated() {
-        let centre = (mesh.positions[Int(t.x)] + mesh.positions[Int(t.y)]
-          + mesh.positions[Int(t.z)]) / 3
+        let centre =
+          (mesh.positions[Int(t.x)] + mesh.positions[Int(t.y)]
+            + mesh.positions[Int(t.z)]) / 3
         #expect(dot(topology.fileFaceNormals[f], centre) > 0, "face \(f) points inwards")
       }
     }
@@ -32,8 +36,10 @@ import Testing
   func weldingAndEdges() {
     // Two triangles of a unit square, with the shared edge's vertices duplicated.
     let mesh = Mesh(
-      positions: [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(1, 1, 0),
-                  SIMD3(0, 0, 0), SIMD3(1, 1, 0), SIMD3(0, 1, 0)],
+      positions: [
+        SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(1, 1, 0),
+        SIMD3(0, 0, 0), SIMD3(1, 1, 0), SIMD3(0, 1, 0),
+      ],
       triangles: [SIMD3(0, 1, 2), SIMD3(3, 4, 5)])
     let topology = MeshTopology(mesh)
     #expect(topology.weldedCount == 4)
@@ -54,8 +60,11 @@ import Testing
     for f in mesh.triangles.indices {
       let flip = f > 0 && rng.next() & 1 == 1
       flipped.append(flip)
-      if flip { mesh.triangles[f] = SIMD3(mesh.triangles[f].x, mesh.triangles[f].z,
-                                          mesh.triangles[f].y) }
+      if flip {
+        mesh.triangles[f] = SIMD3(
+          mesh.triangles[f].x, mesh.triangles[f].z,
+          mesh.triangles[f].y)
+      }
     }
     let topology = MeshTopology(mesh)
     for f in mesh.triangles.indices {
@@ -64,7 +73,9 @@ import Testing
     let reference = MeshTopology(Shapes.icosphere(subdivisions: 1))
     for v in mesh.positions.indices {
       let d = topology.vertexNormals[v] - reference.vertexNormals[v]
-      #expect(max(abs(d.x), abs(d.y), abs(d.z)) < 1e-12, "vertex normal \(v) differs after flipping faces")
+      #expect(
+        max(abs(d.x), abs(d.y), abs(d.z)) < 1e-12, "vertex normal \(v) differs after flipping faces"
+      )
     }
   }
 
@@ -72,8 +83,10 @@ import Testing
   func nonManifold() {
     // Three triangles sharing the edge (0, 1).
     let mesh = Mesh(
-      positions: [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, -1, 0),
-                  SIMD3(0, 0, 1)],
+      positions: [
+        SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, -1, 0),
+        SIMD3(0, 0, 1),
+      ],
       triangles: [SIMD3(0, 1, 2), SIMD3(0, 1, 3), SIMD3(1, 0, 4)])
     let topology = MeshTopology(mesh)
     let shared = topology.edges[Int(topology.faceEdges[0][0])]

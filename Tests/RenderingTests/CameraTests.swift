@@ -44,8 +44,9 @@ import Testing
   /// digit (the §8.8 tolerance of 1e-9 applies to Float64 values printed in full).
   static let printed = 0.6e-10
 
-  @Test("eye, frame, view coordinates and pixel position match METHODS §8.1",
-        arguments: expected)
+  @Test(
+    "eye, frame, view coordinates and pixel position match METHODS §8.1",
+    arguments: expected)
   func referenceValues(_ e: Expected) {
     let camera = Camera(convention: e.convention, pose: Self.pose)
     let tol = Self.printed
@@ -69,8 +70,11 @@ import Testing
     for convention in CameraConvention.allCases {
       for e in stride(from: -170.0, through: 170, by: 20) {
         for a in stride(from: -180.0, through: 180, by: 45) {
-          let c = Camera(convention: convention, pose: CameraPose(azimuthDegrees: a,
-                                                                  elevationDegrees: e))
+          let c = Camera(
+            convention: convention,
+            pose: CameraPose(
+              azimuthDegrees: a,
+              elevationDegrees: e))
           let x = c.xAxis
           let y = c.yAxis
           let z = c.zAxis
@@ -106,8 +110,9 @@ import Testing
     #expect(abs(rc.y - 79.2474992642) < 1e-9)
   }
 
-  @Test("orientation at a = e = 0: +X to the image right, +Y up, in both conventions",
-        arguments: CameraConvention.allCases)
+  @Test(
+    "orientation at a = e = 0: +X to the image right, +Y up, in both conventions",
+    arguments: CameraConvention.allCases)
   func orientation(_ convention: CameraConvention) {
     let camera = Camera(convention: convention, pose: CameraPose(azimuth: 0, elevation: 0))
     let right = camera.pixelCoordinates(of: SIMD3(0.5, 0, 0), width: 224, height: 224)

@@ -11,8 +11,9 @@ import Testing
     (30, 20), (0, 0), (45, 60), (200, -30), (123, 89), (-75, 10),
   ]
 
-  @Test("a box's coverage equals the convex hull of its projected corners",
-        arguments: CameraConvention.allCases)
+  @Test(
+    "a box's coverage equals the convex hull of its projected corners",
+    arguments: CameraConvention.allCases)
   func boxSilhouette(_ convention: CameraConvention) throws {
     let mesh = try Shapes.box(size: SIMD3(1, 0.8, 1.2)).validated().mesh
     var settings = Support.plain(.default, size: 48)
@@ -47,9 +48,10 @@ import Testing
     let settings = Support.plain(.default, size: 48)
     let pose = CameraPose(azimuthDegrees: 30, elevationDegrees: 20)
     let camera = settings.camera(at: pose)
-    let hull = Support.convexHull(mesh.positions.map {
-      Support.screen(camera, $0, size: 48) + SIMD2(1, 0)
-    })
+    let hull = Support.convexHull(
+      mesh.positions.map {
+        Support.screen(camera, $0, size: 48) + SIMD2(1, 0)
+      })
     let fb = Renderer<Double>(scene: SceneMesh(mesh), settings: settings).framebuffer(pose)
     var disagreements = 0
     for row in 0..<48 {
@@ -85,8 +87,9 @@ import Testing
         let p = Support.screen(camera, centre, size: 64)
         let (row, col) = (Int(p.y.rounded()), Int(p.x.rounded()))
         let o = (row * 64 + col) * 3
-        #expect(fb.colour[o] == colour && fb.colour[o + 1] == colour && fb.colour[o + 2] == colour,
-                "\(convention): face at \(centre) has colour \(fb.colour[o]), expected \(colour)")
+        #expect(
+          fb.colour[o] == colour && fb.colour[o + 1] == colour && fb.colour[o + 2] == colour,
+          "\(convention): face at \(centre) has colour \(fb.colour[o]), expected \(colour)")
       }
     }
     _ = renderer
@@ -127,14 +130,17 @@ import Testing
     #expect(left.pixels != right.pixels)
   }
 
-  @Test("batch output is identical whatever the thread count", arguments: [
-    RenderSettings.default, RenderSettings.nmr,
-  ])
+  @Test(
+    "batch output is identical whatever the thread count",
+    arguments: [
+      RenderSettings.default, RenderSettings.nmr,
+    ])
   func determinismAcrossThreads(_ base: RenderSettings) throws {
     var settings = base
     settings.size = 24
-    let scene = SceneMesh(try Shapes.bumpySphere(subdivisions: 2).validated().mesh
-      .normalized(.shapeNet))
+    let scene = SceneMesh(
+      try Shapes.bumpySphere(subdivisions: 2).validated().mesh
+        .normalized(.shapeNet))
     let renderer = Renderer<Float>(scene: scene, settings: settings)
     let poses = (0..<11).map { CameraPose(azimuthDegrees: Double($0) * 33, elevationDegrees: 15) }
     let reference = poses.map { renderer.render($0).pixels }
@@ -149,8 +155,10 @@ import Testing
     // A 20 × 20 floor at y = −0.3 that extends behind the camera, so triangles cross the near
     // plane; the camera sits low, looking slightly down.
     let floor = Mesh(
-      positions: [SIMD3(-10, -0.3, -10), SIMD3(10, -0.3, -10), SIMD3(10, -0.3, 10),
-                  SIMD3(-10, -0.3, 10)],
+      positions: [
+        SIMD3(-10, -0.3, -10), SIMD3(10, -0.3, -10), SIMD3(10, -0.3, 10),
+        SIMD3(-10, -0.3, 10),
+      ],
       triangles: [SIMD3(0, 1, 2), SIMD3(0, 2, 3)])
     let size = 40
     let settings = Support.plain(.default, size: size)
@@ -165,7 +173,8 @@ import Testing
         // The ray through the pixel centre, in world space, with view depth 1.
         let u = (2 * Double(col) + 1) / Double(size) - 1
         let v = 1 - (2 * Double(row) + 1) / Double(size)
-        let direction = camera.imageXSign * u * t * camera.xAxis + v * t * camera.yAxis
+        let direction =
+          camera.imageXSign * u * t * camera.xAxis + v * t * camera.yAxis
           + camera.zAxis
         let s = (-0.3 - camera.eye.y) / direction.y
         let hit = camera.eye + s * direction
@@ -179,11 +188,13 @@ import Testing
         let tri = floor.triangles[id]
         let m0 = fb.weight0[row * size + col]
         let m1 = fb.weight1[row * size + col]
-        let p = m0 * floor.positions[Int(tri.x)] + m1 * floor.positions[Int(tri.y)]
+        let p =
+          m0 * floor.positions[Int(tri.x)] + m1 * floor.positions[Int(tri.y)]
           + (1 - m0 - m1) * floor.positions[Int(tri.z)]
         let error = p - hit
-        #expect(max(abs(error.x), abs(error.y), abs(error.z)) < 1e-9,
-                "(\(row), \(col)): interpolated \(p), ray hit \(hit)")
+        #expect(
+          max(abs(error.x), abs(error.y), abs(error.z)) < 1e-9,
+          "(\(row), \(col)): interpolated \(p), ray hit \(hit)")
       }
     }
     #expect(covered > size * size / 3)
@@ -207,7 +218,8 @@ import Testing
       let tri = sphere.triangles[Int(fb.triangleIDs[p])]
       let m0 = fb.weight0[p]
       let m1 = fb.weight1[p]
-      let point = m0 * sphere.positions[Int(tri.x)] + m1 * sphere.positions[Int(tri.y)]
+      let point =
+        m0 * sphere.positions[Int(tri.x)] + m1 * sphere.positions[Int(tri.y)]
         + (1 - m0 - m1) * sphere.positions[Int(tri.z)]
       let n = point / (point * point).sum().squareRoot()
       let expected = 0.5 + 0.5 * max(0, n.y)
@@ -219,8 +231,9 @@ import Testing
     _ = camera
   }
 
-  @Test("flipping face windings changes nothing, in either shading mode",
-        arguments: Shading.allCases)
+  @Test(
+    "flipping face windings changes nothing, in either shading mode",
+    arguments: Shading.allCases)
   func windingIndependence(_ shading: Shading) throws {
     let mesh = try Shapes.bumpySphere(subdivisions: 2).validated().mesh.normalized(.shapeNet)
     var flipped = mesh
@@ -245,8 +258,9 @@ import Testing
 
   @Test("supersampling is the box filter of the fine grid")
   func supersamplingBoxFilter() throws {
-    let scene = SceneMesh(try Shapes.bumpySphere(subdivisions: 2).validated().mesh
-      .normalized(.shapeNet))
+    let scene = SceneMesh(
+      try Shapes.bumpySphere(subdivisions: 2).validated().mesh
+        .normalized(.shapeNet))
     var coarse = RenderSettings.default
     coarse.size = 20
     coarse.supersampling = 3
@@ -269,8 +283,10 @@ import Testing
   @Test("material colours and background colour")
   func coloursAndBackground() throws {
     var mesh = try Shapes.box(size: SIMD3(1, 1, 1)).validated().mesh
-    mesh.materials = [Material(name: "red", diffuse: SIMD3(1, 0, 0)),
-                      Material(name: "green", diffuse: SIMD3(0, 1, 0))]
+    mesh.materials = [
+      Material(name: "red", diffuse: SIMD3(1, 0, 0)),
+      Material(name: "green", diffuse: SIMD3(0, 1, 0)),
+    ]
     mesh.faceMaterials = (0..<12).map { $0 < 6 ? 0 : 1 }  // −x, +x, −y red; +y, −z, +z green
     var settings = Support.plain(.nmr, size: 32)
     settings.convention = .pytorch3d

@@ -26,8 +26,10 @@ enum CommandRunner {
   }
 
   /// Runs `semrob` with `arguments` in `directory` (default: the package root).
-  static func run(_ arguments: [String], in directory: URL? = nil,
-                  environment: [String: String] = [:]) throws -> Result {
+  static func run(
+    _ arguments: [String], in directory: URL? = nil,
+    environment: [String: String] = [:]
+  ) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments

@@ -15,8 +15,9 @@ import Testing
     #expect(readme.contains("Version \(version)."), "README does not state version \(version)")
   }
 
-  @Test("render writes a PNG, an NPY and a sidecar, in both presets",
-        arguments: ["default", "nmr"])
+  @Test(
+    "render writes a PNG, an NPY and a sidecar, in both presets",
+    arguments: ["default", "nmr"])
   func renderOnePose(preset: String) throws {
     let dir = try temporaryDirectory()
     let png = dir.appending(path: "cube.png").path
@@ -36,8 +37,9 @@ import Testing
     }
     #expect(tensor.scalars.contains { $0 > 0.4 }, "the cube is visible")
     #expect(tensor.scalars.contains { $0 == 0 }, "the background is black")
-    let sidecar = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: dir.appending(path: "cube.json"))) as? [String: Any]
+    let sidecar =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: dir.appending(path: "cube.json"))) as? [String: Any]
     #expect(sidecar?["schema"] as? String == "semrob.render/1")
     let provenance = sidecar?["provenance"] as? [String: Any]
     let inputs = provenance?["inputFiles"] as? [String: String]
@@ -56,8 +58,9 @@ import Testing
       let name = String(format: "turn_%03d.png", k)
       #expect(FileManager.default.fileExists(atPath: dir.appending(path: name).path), "\(name)")
     }
-    let sidecar = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: dir.appending(path: "turn.json"))) as? [String: Any]
+    let sidecar =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: dir.appending(path: "turn.json"))) as? [String: Any]
     let images = (sidecar?["payload"] as? [String: Any])?["images"] as? [[String: Any]]
     #expect(images?.count == 6)
     #expect(images?[3]["elevationDegrees"] as? Double == 40)
@@ -76,31 +79,48 @@ import Testing
         dir.appending(path: "t\(threads).npy").path, "--quiet",
       ])
       #expect(result.status == 0, "stderr: \(result.stderr)")
-      files.append(try (0..<6).flatMap { k in
-        [try Data(contentsOf: dir.appending(path: String(format: "t\(threads)_%03d.png", k))),
-         try Data(contentsOf: dir.appending(path: String(format: "t\(threads)_%03d.npy", k)))]
-      })
+      files.append(
+        try (0..<6).flatMap { k in
+          [
+            try Data(contentsOf: dir.appending(path: String(format: "t\(threads)_%03d.png", k))),
+            try Data(contentsOf: dir.appending(path: String(format: "t\(threads)_%03d.npy", k))),
+          ]
+        })
     }
     #expect(files[0] == files[1])
   }
 
-  @Test("usage errors exit 64 with a one-line message", arguments: [
-    ["render", "--shape", "cube", "--azimuth", "30", "--elevation", "20"],
-    ["render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--size", "8",
-     "--output", "x.png"],
-    ["render", "--shape", "cube", "--mesh", "a.obj", "--azimuth", "30", "--elevation", "20",
-     "--output", "x.png"],
-    ["render", "--shape", "cube", "--azimuth", "abc", "--elevation", "20", "--output", "x.png"],
-    ["render", "--shape", "cube", "--azimuth", "30", "--elevation", "20",
-     "--output", "/nonexistent-dir/x.png"],
-    ["render", "--mesh", "/nonexistent.obj", "--azimuth", "30", "--elevation", "20",
-     "--output", "x.png"],
-    ["render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--output", "x.jpg"],
-    ["render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--ssaa", "9",
-     "--output", "x.png"],
-    ["render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--threads", "0",
-     "--output", "x.png"],
-  ])
+  @Test(
+    "usage errors exit 64 with a one-line message",
+    arguments: [
+      ["render", "--shape", "cube", "--azimuth", "30", "--elevation", "20"],
+      [
+        "render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--size", "8",
+        "--output", "x.png",
+      ],
+      [
+        "render", "--shape", "cube", "--mesh", "a.obj", "--azimuth", "30", "--elevation", "20",
+        "--output", "x.png",
+      ],
+      ["render", "--shape", "cube", "--azimuth", "abc", "--elevation", "20", "--output", "x.png"],
+      [
+        "render", "--shape", "cube", "--azimuth", "30", "--elevation", "20",
+        "--output", "/nonexistent-dir/x.png",
+      ],
+      [
+        "render", "--mesh", "/nonexistent.obj", "--azimuth", "30", "--elevation", "20",
+        "--output", "x.png",
+      ],
+      ["render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--output", "x.jpg"],
+      [
+        "render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--ssaa", "9",
+        "--output", "x.png",
+      ],
+      [
+        "render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--threads", "0",
+        "--output", "x.png",
+      ],
+    ])
   func usageErrors(arguments: [String]) throws {
     let result = try CommandRunner.run(arguments)
     #expect(result.status == 64, "stderr: \(result.stderr)")
@@ -125,8 +145,9 @@ import Testing
     ])
     #expect(bad.status == 1)
     #expect(bad.stderr.contains("broken.obj"))
-    #expect(bad.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")
-      .count == 1, "stderr: \(bad.stderr)")
+    #expect(
+      bad.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")
+        .count == 1, "stderr: \(bad.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir.appending(path: "y.png").path))
   }
 
@@ -138,10 +159,12 @@ import Testing
     #expect(names.contains("cube") && names.contains("cylinder"))
   }
 
-  @Test("every subcommand has help", arguments: [
-    ["--help"], ["render", "--help"], ["shapes", "--help"], ["mesh-info", "--help"],
-    ["make-mesh", "--help"], ["bench", "render", "--help"],
-  ])
+  @Test(
+    "every subcommand has help",
+    arguments: [
+      ["--help"], ["render", "--help"], ["shapes", "--help"], ["mesh-info", "--help"],
+      ["make-mesh", "--help"], ["bench", "render", "--help"],
+    ])
   func help(arguments: [String]) throws {
     let result = try CommandRunner.run(arguments)
     #expect(result.status == 0)
