@@ -29,12 +29,12 @@ let package = Package(
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
     .systemLibrary(name: "CAssimp", pkgConfig: "assimp", providers: [.apt(["libassimp-dev"])]),
 
-    .target(name: "Tensors", dependencies: ["CBLAS"]),
+    .target(name: "Tensors", dependencies: ["CBLAS", "ResultFiles"]),
     .target(name: "ResultFiles"),
     .target(name: "Geometry"),
     .target(name: "MeshFiles", dependencies: ["Geometry", "CAssimp"]),
     .target(name: "Rendering", dependencies: ["Geometry", "Tensors"]),
-    .target(name: "ImageFiles", dependencies: ["CPNG", "Tensors"]),
+    .target(name: "ImageFiles", dependencies: ["CPNG", "Tensors", "ResultFiles"]),
     .executableTarget(
       name: "SemrobCLI",
       dependencies: [
@@ -50,7 +50,7 @@ let package = Package(
       name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "TestSupport"]),
-    .testTarget(name: "GeometryTests", dependencies: ["Geometry", "TestSupport"]),
+    .testTarget(name: "GeometryTests", dependencies: ["Geometry", "Tensors", "TestSupport"]),
     .testTarget(
       name: "MeshFilesTests", dependencies: ["MeshFiles", "Geometry", "TestSupport"],
       resources: [.copy("Fixtures")]),

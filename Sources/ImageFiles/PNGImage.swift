@@ -1,5 +1,6 @@
 internal import CPNG
 import Foundation
+import ResultFiles
 import Tensors
 
 /// An 8-bit PNG image held as packed pixels, decoded and encoded through libpng.
@@ -64,12 +65,13 @@ public struct PNGImage: Sendable, Hashable {
   ///   truncated (libpng's message), or larger than ``maximumDimension``.
   /// - Complexity: O(file size + width · height).
   public init(contentsOf url: URL, channels: Int? = nil) throws {
-    switch FileAccess.read(url) {
-    case .success(let bytes):
-      self = try PNGImage.decode(bytes, channels: channels, path: url.path)
-    case .failure(let problem):
-      throw PNGError.unreadable(path: url.path, reason: problem.reason)
+    let bytes: Data
+    do {
+      bytes = try FileProblem.read(url)
+    } catch {
+      throw PNGError.unreadable(path: url.path, reason: error.reason)
     }
+    self = try PNGImage.decode(bytes, channels: channels, path: url.path)
   }
 
   /// Decodes a PNG held in memory.
@@ -105,11 +107,11 @@ public struct PNGImage: Sendable, Hashable {
   /// - Throws: ``PNGError/unwritable(path:reason:)`` or
   ///   ``PNGError/encodingFailed(path:message:)``.
   public func write(to url: URL) throws {
-    if let reason = FileAccess.writeProblem(for: url) {
+    if let reason = FileProblem.destinationProblem(url) {
       throw PNGError.unwritable(path: url.path, reason: reason)
     }
     let data = try encoded(path: url.path)
-    if let reason = FileAccess.writeAtomically(data, to: url) {
+    if let reason = AtomicFile.writeReason(data, to: url) {
       throw PNGError.unwritable(path: url.path, reason: reason)
     }
   }

@@ -28,6 +28,24 @@ public enum AtomicFile {
     try write(data, to: url, beforeRename: {})
   }
 
+  /// Writes `data` to `url` atomically and returns the one-line reason if that fails, for
+  /// modules that report file errors in their own error type.
+  ///
+  /// - Parameters:
+  ///   - data: The complete file contents.
+  ///   - url: The destination.
+  /// - Returns: `nil` on success, otherwise the reason with advice.
+  package static func writeReason(_ data: Data, to url: URL) -> String? {
+    do {
+      try write(data, to: url)
+      return nil
+    } catch let ResultFileError.unwritable(_, reason) {
+      return reason
+    } catch {
+      return "\(error)"
+    }
+  }
+
   /// ``write(_:to:)`` with a hook that runs after the temporary file is complete and before
   /// the rename; tests make it throw to simulate an interrupted write.
   static func write(_ data: Data, to url: URL, beforeRename: () throws -> Void) throws {

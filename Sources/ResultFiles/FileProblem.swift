@@ -6,10 +6,24 @@ import Foundation
   import Darwin
 #endif
 
-/// One-line reasons, with advice, for failed file operations.
-enum FileProblem {
+/// One-line reasons, with advice, for failed file operations; shared by every semrob file
+/// format (`.npy` in Tensors, PNG in ImageFiles, JSON here).
+package enum FileProblem {
+  /// Reads a whole file, or explains in one line why it cannot be read.
+  ///
+  /// - Parameter url: A file URL.
+  /// - Returns: The bytes.
+  /// - Throws: The one-line reason, with advice.
+  package static func read(_ url: URL) throws(FileProblemReason) -> Data {
+    do {
+      return try Data(contentsOf: url)
+    } catch {
+      throw FileProblemReason(readReason(url))
+    }
+  }
+
   /// Why `url` cannot be read, as far as the file system can tell.
-  static func readReason(_ url: URL) -> String {
+  package static func readReason(_ url: URL) -> String {
     var isDirectory: ObjCBool = false
     if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
       return "No such file or directory; check the path"
@@ -24,7 +38,7 @@ enum FileProblem {
   /// Checks that the directory of `url` exists and that `url` is not a directory.
   ///
   /// - Returns: A reason, or `nil` when the destination looks usable.
-  static func destinationProblem(_ url: URL) -> String? {
+  package static func destinationProblem(_ url: URL) -> String? {
     let directory = url.deletingLastPathComponent().path
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
@@ -33,6 +47,10 @@ enum FileProblem {
     }
     guard isDirectory.boolValue else {
       return "Not a directory: '\(directory)' is a file; choose another output path"
+    }
+    if access(directory, W_OK) != 0 {
+      return "\(String(cString: strerror(errno))): cannot create files in '\(directory)'; "
+        + "fix its permissions or choose another output directory"
     }
     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
       isDirectory.boolValue
@@ -43,7 +61,7 @@ enum FileProblem {
   }
 
   /// The system's text for `code` followed by advice for the common cases.
-  static func reason(errno code: Int32, directory: String) -> String {
+  package static func reason(errno code: Int32, directory: String) -> String {
     let system = String(cString: strerror(code))
     switch code {
     case EACCES, EPERM:
@@ -60,4 +78,15 @@ enum FileProblem {
       return "\(system): check the output path and try again"
     }
   }
+}
+
+/// A one-line reason why a file operation failed, with advice.
+package struct FileProblemReason: Error, Sendable {
+  /// The reason.
+  package var reason: String
+
+  /// Wraps a reason.
+  ///
+  /// - Parameter reason: The one-line reason.
+  package init(_ reason: String) { self.reason = reason }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ResultFiles
 
 /// The elements of an ``NPYArray``, in row-major (C) order, tagged with their dtype.
 ///
@@ -125,10 +126,13 @@ public struct NPYArray: Sendable, Hashable {
   ///   or a data size that does not match the shape.
   /// - Complexity: O(file size).
   public init(contentsOf url: URL) throws {
-    switch FileAccess.read(url) {
-    case .success(let bytes): self = try NPYArray.decode(bytes, path: url.path)
-    case .failure(let problem): throw NPYError.unreadable(path: url.path, reason: problem.reason)
+    let bytes: Data
+    do {
+      bytes = try FileProblem.read(url)
+    } catch {
+      throw NPYError.unreadable(path: url.path, reason: error.reason)
     }
+    self = try NPYArray.decode(bytes, path: url.path)
   }
 
   /// Decodes the bytes of a `.npy` file held in memory.
@@ -171,7 +175,7 @@ public struct NPYArray: Sendable, Hashable {
   /// - Throws: ``NPYError/unwritable(path:reason:)`` when the directory is missing or not
   ///   writable, or the write fails.
   public func write(to url: URL) throws {
-    if let reason = FileAccess.writeAtomically(encoded(), to: url) {
+    if let reason = AtomicFile.writeReason(encoded(), to: url) {
       throw NPYError.unwritable(path: url.path, reason: reason)
     }
   }

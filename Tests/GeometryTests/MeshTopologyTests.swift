@@ -1,3 +1,4 @@
+import Tensors
 import Testing
 
 @testable import Geometry
@@ -55,7 +56,7 @@ import Testing
   @Test("inconsistent windings are made consistent per component from the lowest face")
   func consistentWinding() {
     var mesh = Shapes.icosphere(subdivisions: 1)
-    var rng = SplitMixForTests(seed: 7)
+    var rng = SplitMix64(seed: 7)
     var flipped: [Bool] = []
     for f in mesh.triangles.indices {
       let flip = f > 0 && rng.next() & 1 == 1
@@ -92,18 +93,5 @@ import Testing
     let shared = topology.edges[Int(topology.faceEdges[0][0])]
     #expect(shared.faceCount == 3 && !shared.isManifold)
     #expect(topology.componentCount == 3, "orientation does not cross the non-manifold edge")
-  }
-}
-
-/// A tiny SplitMix64 so these tests need no other module.
-struct SplitMixForTests {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,4 +1,5 @@
 import Geometry
+import Tensors
 import Testing
 
 @testable import Rendering
@@ -68,7 +69,7 @@ import Testing
   @Test("exactly opposite edge values on a shared edge with non-integer vertices")
   func sharedEdgeIsExact() {
     // Vertices off the grid: rounding differs per triangle unless edges are canonical.
-    var rng = SplitMixForRenderTests(seed: 11)
+    var rng = SplitMix64(seed: 11)
     for _ in 0..<200 {
       func r() -> Double { Double(rng.next() % 1_000_000) / 1_000_000 * 14 + 1 }
       let a = SIMD2(r(), r())
@@ -145,18 +146,5 @@ import Testing
     for row in 0..<16 {
       for col in 0..<7 { #expect(image[row, col].x == 0.5) }
     }
-  }
-}
-
-/// SplitMix64 for test inputs.
-struct SplitMixForRenderTests {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
