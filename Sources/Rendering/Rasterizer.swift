@@ -32,39 +32,33 @@ struct Rasterizer<Scalar: RenderScalar> {
   @inline(__always)
   func rasterize(
     face: Int32, _ s0: SIMD2<Scalar>, _ s1: SIMD2<Scalar>, _ s2: SIMD2<Scalar>,
-    inverseZ w: SIMD3<Scalar>, map: ClipMap?, into ws: RenderWorkspace<Scalar>
+    inverseZ w: SIMD3<Scalar>, map: ClipMap?, bounds: (Int, Int, Int, Int)?,
+    into ws: RenderWorkspace<Scalar>
   ) {
-    // Bounding box of pixel centres (integers) inside the grid.
-    let limit = Scalar(fineSize - 1)
-    let minX = min(s0.x, s1.x, s2.x)
-    let maxX = max(s0.x, s1.x, s2.x)
-    let minY = min(s0.y, s1.y, s2.y)
-    let maxY = max(s0.y, s1.y, s2.y)
-    guard maxX >= 0, maxY >= 0, minX <= limit, minY <= limit else { return }
-    // The clamped bounds are in [0, limit], so truncation is floor; ceil adds one when the
-    // value is not an integer (baseline x86-64 has no rounding instruction: no libm calls).
-    let x0 = Self.ceilNonNegative(max(minX, 0))
-    let x1 = min(maxX, limit).intValue
-    let y0 = Self.ceilNonNegative(max(minY, 0))
-    let y1 = min(maxY, limit).intValue
-    guard x0 <= x1, y0 <= y1 else { return }
+    // Range of pixel centres (integers) inside the grid: given, or from the float bounds.
+    guard let (x0, x1, y0, y1) = bounds ?? pixelRange(s0, s1, s2) else { return }
 
-    // Canonical edges: edge i joins s_{i+1} → s_{i+2}.
-    let (p0, d0, f0) = Self.canonical(s1, s2)
-    let (p1, d1, f1) = Self.canonical(s2, s0)
-    let (p2, d2, f2) = Self.canonical(s0, s1)
+    // Canonical edges: edge i joins s_{i+1} → s_{i+2} (plain scalars: the setup runs for most
+    // triangles, and scalar code keeps it short).
+    let e0 = Edge(from: s1.x, s1.y, to: s2.x, s2.y)
+    let e1 = Edge(from: s2.x, s2.y, to: s0.x, s0.y)
+    let e2 = Edge(from: s0.x, s0.y, to: s1.x, s1.y)
     // Signed doubled area E(s1, s2, s0), from edge 0's own function so signs agree.
-    let area = f0 * (d0.x * (s0.y - p0.y) - d0.y * (s0.x - p0.x))
+    let area = e0.sign * e0.value(s0.x, s0.y)
     guard area != 0, area.isFinite else { return }
     let orient: Scalar = area > 0 ? 1 : -1
-    let g0 = f0 * orient
-    let g1 = f1 * orient
-    let g2 = f2 * orient
-    let inverseArea = 1 / abs(area)
+    let g0 = e0.sign * orient
+    let g1 = e1.sign * orient
+    let g2 = e2.sign * orient
+    let scale = 1 / abs(area)
+    // Weight per unit oriented edge value, with 1/Z_i folded in: w_i = v_i · |E|⁻¹ / Z_i.
+    let s0w = scale * w.x
+    let s1w = scale * w.y
+    let s2w = scale * w.z
     let inclusive = fillRule == .inclusive
-    let open0 = !(inclusive || Self.isTopLeft(g0, d0))
-    let open1 = !(inclusive || Self.isTopLeft(g1, d1))
-    let open2 = !(inclusive || Self.isTopLeft(g2, d2))
+    let open0 = !(inclusive || e0.isTopLeft(oriented: g0))
+    let open1 = !(inclusive || e1.isTopLeft(oriented: g1))
+    let open2 = !(inclusive || e2.isTopLeft(oriented: g2))
     let near = self.near
     let far = self.far
     let n = fineSize
@@ -73,36 +67,97 @@ struct Rasterizer<Scalar: RenderScalar> {
     let depth = ws.depth
     let mu0 = ws.mu0
     let mu1 = ws.mu1
-    for y in y0...y1 {
+    var y = y0
+    while y <= y1 {
       let ry = Scalar(y)
-      let row0 = d0.x * (ry - p0.y)
-      let row1 = d1.x * (ry - p1.y)
-      let row2 = d2.x * (ry - p2.y)
-      for x in x0...x1 {
+      let row0 = e0.dx * (ry - e0.py)
+      let row1 = e1.dx * (ry - e1.py)
+      let row2 = e2.dx * (ry - e2.py)
+      var x = x0
+      while x <= x1 {
+        defer { x &+= 1 }
         let rx = Scalar(x)
-        let e0 = g0 * (row0 - d0.y * (rx - p0.x))
-        let e1 = g1 * (row1 - d1.y * (rx - p1.x))
-        let e2 = g2 * (row2 - d2.y * (rx - p2.x))
-        if e0 < 0 || e1 < 0 || e2 < 0 { continue }
-        if (e0 == 0 && open0) || (e1 == 0 && open1) || (e2 == 0 && open2) { continue }
-        let a0 = e0 * inverseArea * w.x
-        let a1 = e1 * inverseArea * w.y
-        let a2 = e2 * inverseArea * w.z
+        // Oriented edge values g_i E_i: exact negatives of a neighbour's on a shared edge.
+        let v0 = g0 * (row0 - e0.dy * (rx - e0.px))
+        let v1 = g1 * (row1 - e1.dy * (rx - e1.px))
+        let v2 = g2 * (row2 - e2.dy * (rx - e2.px))
+        if v0 < 0 || v1 < 0 || v2 < 0 { continue }
+        if (v0 == 0 && open0) || (v1 == 0 && open1) || (v2 == 0 && open2) { continue }
+        // w_i = λ_i / Z_i with λ_i = v_i / |E|; Z = 1 / Σ w_i; μ_i = w_i Z.
+        let a0 = v0 * s0w
+        let a1 = v1 * s1w
+        let a2 = v2 * s2w
         let z = 1 / (a0 + a1 + a2)
-        let p = y * n + x
+        let p = y &* n &+ x
         guard z >= near, z <= far, z < depth[p] else { continue }
         ids[p] = face
         depth[p] = z
         if let map {
-          let mu = (a0 * z) * map.b0 + (a1 * z) * map.b1 + (a2 * z) * map.b2
-          mu0[p] = mu.x
-          mu1[p] = mu.y
+          let m = (a0 * z) * map.b0 + (a1 * z) * map.b1 + (a2 * z) * map.b2
+          mu0[p] = m.x
+          mu1[p] = m.y
         } else {
           mu0[p] = a0 * z
           mu1[p] = a1 * z
         }
       }
+      y &+= 1
     }
+  }
+
+  /// One triangle edge in canonical form: anchor `(px, py)` at the lexicographically smaller
+  /// endpoint, direction `(dx, dy)` to the other, and `sign` with
+  /// `E(a, b, r) = sign · E(p, q, r)` for the edge as the triangle traverses it.
+  struct Edge {
+    var px: Scalar
+    var py: Scalar
+    var dx: Scalar
+    var dy: Scalar
+    var sign: Scalar
+
+    @inline(__always)
+    init(from ax: Scalar, _ ay: Scalar, to bx: Scalar, _ by: Scalar) {
+      if ax < bx || (ax == bx && ay <= by) {
+        (px, py, dx, dy, sign) = (ax, ay, bx - ax, by - ay, 1)
+      } else {
+        (px, py, dx, dy, sign) = (bx, by, ax - bx, ay - by, -1)
+      }
+    }
+
+    /// `E(p, q, r) = dx (r_y − p_y) − dy (r_x − p_x)`, in the same operation order as the
+    /// per-sample loop.
+    @inline(__always)
+    func value(_ rx: Scalar, _ ry: Scalar) -> Scalar { dx * (ry - py) - dy * (rx - px) }
+
+    /// Top-left test for the edge oriented by `g` (inside where `g E ≥ 0`): the gradient of
+    /// `g E` is `(−g dy, g dx)`; a left edge has its inside to the right (∂/∂x > 0), a top edge
+    /// is horizontal with its inside below (∂/∂y > 0, rows grow downwards).
+    @inline(__always)
+    func isTopLeft(oriented g: Scalar) -> Bool {
+      let ax = -g * dy
+      let ay = g * dx
+      return ax > 0 || (ax == 0 && ay > 0)
+    }
+  }
+
+  /// The pixel centres inside the triangle's bounding box and the grid, or `nil` if none.
+  @inline(__always)
+  func pixelRange(_ s0: SIMD2<Scalar>, _ s1: SIMD2<Scalar>, _ s2: SIMD2<Scalar>)
+    -> (Int, Int, Int, Int)?
+  {
+    let limit = Scalar(fineSize - 1)
+    let minX = min(s0.x, s1.x, s2.x)
+    let maxX = max(s0.x, s1.x, s2.x)
+    let minY = min(s0.y, s1.y, s2.y)
+    let maxY = max(s0.y, s1.y, s2.y)
+    guard maxX >= 0, maxY >= 0, minX <= limit, minY <= limit else { return nil }
+    // The clamped bounds are in [0, limit], so truncation is floor; ceil adds one when the
+    // value is not an integer (baseline x86-64 has no rounding instruction: no libm calls).
+    let x0 = Self.ceilNonNegative(max(minX, 0))
+    let x1 = min(maxX, limit).intValue
+    let y0 = Self.ceilNonNegative(max(minY, 0))
+    let y1 = min(maxY, limit).intValue
+    return x0 <= x1 && y0 <= y1 ? (x0, x1, y0, y1) : nil
   }
 
   /// `ceil(value)` for a finite `value ≥ 0`.
@@ -112,24 +167,4 @@ struct Rasterizer<Scalar: RenderScalar> {
     return Scalar(floor) < value ? floor + 1 : floor
   }
 
-  /// The canonical form of edge a→b: anchor `p`, direction `d = q − p` with `p` the
-  /// lexicographically smaller endpoint, and the sign `f` with `E(a, b, r) = f · E(p, q, r)`.
-  @inline(__always)
-  static func canonical(_ a: SIMD2<Scalar>, _ b: SIMD2<Scalar>)
-    -> (SIMD2<Scalar>, SIMD2<Scalar>, Scalar)
-  {
-    if a.x < b.x || (a.x == b.x && a.y <= b.y) { return (a, b - a, 1) }
-    return (b, a - b, -1)
-  }
-
-  /// Top-left test for an oriented edge with inside where `e ≥ 0`: the gradient of
-  /// `e = g (d.x (r_y − p_y) − d.y (r_x − p_x))` is `(−g d.y, g d.x)`; a left edge has its
-  /// inside to the right (∂e/∂x > 0), a top edge is horizontal with its inside below (∂e/∂y > 0,
-  /// rows grow downwards).
-  @inline(__always)
-  static func isTopLeft(_ g: Scalar, _ d: SIMD2<Scalar>) -> Bool {
-    let ax = -g * d.y
-    let ay = g * d.x
-    return ax > 0 || (ax == 0 && ay > 0)
-  }
 }

@@ -20,6 +20,9 @@ final class RenderWorkspace<Scalar: RenderScalar> {
   // near-plane decisions.
   let projected: UnsafeMutableBufferPointer<SIMD4<Scalar>>
   let viewZ: UnsafeMutableBufferPointer<Double>
+  // Per vertex: `(ceil col, floor col, ceil row, floor row)` of the screen position clamped to
+  // [−1, fineSize], so a triangle's range of covered pixel centres is integer min/max.
+  let pixelBounds: UnsafeMutableBufferPointer<SIMD4<Int32>>
   // Per face: sign of the consistently oriented normal towards the eye, flat colour, and the
   // mask of local edges that are silhouette (or crease) candidates for the edge pass.
   let facing: UnsafeMutableBufferPointer<Int8>
@@ -44,6 +47,7 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     colour = make(n * 3, 0)
     projected = make(vertexCount, .zero)
     viewZ = make(vertexCount, 0)
+    pixelBounds = make(vertexCount, .zero)
     facing = make(faceCount, 0)
     flatColour = make(faceCount, .zero)
     edgeMask = make(faceCount, 0)
@@ -59,6 +63,7 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     colour.deallocate()
     projected.deallocate()
     viewZ.deallocate()
+    pixelBounds.deallocate()
     facing.deallocate()
     flatColour.deallocate()
     edgeMask.deallocate()

@@ -146,12 +146,30 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         ws.viewZ[i] = v.z
         let inverse = 1 / v.z
         // col = (u + 1) N/2 − 1/2 with u = σ_x X/(Z t); row = (1 − v) N/2 − 1/2 with v = Y/(Z t).
-        ws.projected[i] = SIMD4(
-          Scalar((sx * v.x * inverse + 1) * half - 0.5),
-          Scalar((1 - sy * v.y * inverse) * half - 0.5),
-          Scalar(inverse), Scalar(v.z))
+        let col = Scalar((sx * v.x * inverse + 1) * half - 0.5)
+        let row = Scalar((1 - sy * v.y * inverse) * half - 0.5)
+        ws.projected[i] = SIMD4(col, row, Scalar(inverse), Scalar(v.z))
+        ws.pixelBounds[i] = Self.integerBounds(col, row, limit: ws.fineSize)
       }
     }
+  }
+
+  /// `(ceil col, floor col, ceil row, floor row)` of a screen position clamped to
+  /// [−1, limit]; NaN (a vertex in the eye plane) maps to an empty range.
+  @inline(__always)
+  static func integerBounds(_ col: Scalar, _ row: Scalar, limit: Int) -> SIMD4<Int32> {
+    let upper = Scalar(limit)
+    func clamped(_ v: Scalar) -> Scalar { v.isNaN ? -1 : min(max(v, -1), upper) }
+    // Truncation of a value in [−1, limit] is floor except on (−1, 0), where floor is −1.
+    func floor(_ v: Scalar) -> Int32 {
+      let t = Int32(v.intValue)
+      return Scalar(t) > v ? t - 1 : t
+    }
+    let c = clamped(col)
+    let r = clamped(row)
+    let fc = floor(c)
+    let fr = floor(r)
+    return SIMD4(Scalar(fc) < c ? fc + 1 : fc, fc, Scalar(fr) < r ? fr + 1 : fr, fr)
   }
 
   // MARK: Face stage
@@ -163,38 +181,50 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     let ambient = Scalar(settings.light.ambient)
     let diffuse = Scalar(settings.light.diffuse)
     let flat = settings.shading == .flat
-    for (f, t) in scene.triangles.enumerated() {
-      // σ with the consistently oriented normal (METHODS §1.6): sign((C − v0) · s_f N_f).
-      let toEye = camera.eye - scene.positions[Int(t.x)]
-      let fileSide = dot(toEye, topology.fileFaceNormals[f])
-      let fileSign: Int8 = fileSide > 0 ? 1 : (fileSide < 0 ? -1 : 0)
-      ws.facing[f] = fileSign * topology.windingSigns[f]
-      if flat {
-        // n̂_f = σ_f N_f / max(|N_f|, 1e-5) in file winding (NMR's eps).
-        let scale = Double(fileSign) / max(scene.fileNormalLengths[f], 1e-5)
-        let normal = Scalar.vector(topology.fileFaceNormals[f] * scale)
-        let lit = max(0, dot(normal, light))
-        ws.flatColour[f] = albedo[f] * (ambient + diffuse * lit)
+    let eye = camera.eye
+    scene.faceOrigins.withUnsafeBufferPointer { origins in
+      topology.fileFaceNormals.withUnsafeBufferPointer { normals in
+        topology.windingSigns.withUnsafeBufferPointer { windings in
+          for f in origins.indices {
+            // σ with the consistently oriented normal (METHODS §1.6): sign((C − v0) · s_f N_f).
+            let fileSide = dot(eye - origins[f], normals[f])
+            let fileSign: Int8 = fileSide > 0 ? 1 : (fileSide < 0 ? -1 : 0)
+            ws.facing[f] = fileSign * windings[f]
+            if flat {
+              // n̂_f = σ_f N_f / max(|N_f|, 1e-5) in file winding (NMR's eps).
+              let scale = Double(fileSign) / max(scene.fileNormalLengths[f], 1e-5)
+              let normal = Scalar.vector(normals[f] * scale)
+              let lit = max(0, dot(normal, light))
+              ws.flatColour[f] = albedo[f] * (ambient + diffuse * lit)
+            }
+          }
+        }
       }
     }
     guard settings.edgeAntialiasing else { return }
     // Silhouette candidates: boundary or non-manifold edges, edges between faces of opposite σ,
     // and with flat shading every edge whose two faces have different flat colours (creases).
-    for (e, edge) in topology.edges.enumerated() {
-      if edge.faceCount != 2 {
-        ws.edgeCandidate[e] = true
-        continue
+    scene.edgeFaces.withUnsafeBufferPointer { edgeFaces in
+      for e in edgeFaces.indices {
+        let faces = edgeFaces[e]
+        guard faces.x >= 0 else {
+          ws.edgeCandidate[e] = true
+          continue
+        }
+        let f0 = Int(faces.x)
+        let f1 = Int(faces.y)
+        ws.edgeCandidate[e] =
+          ws.facing[f0] != ws.facing[f1] || (flat && ws.flatColour[f0] != ws.flatColour[f1])
       }
-      let f0 = Int(edge.face0)
-      let f1 = Int(edge.face1)
-      ws.edgeCandidate[e] =
-        ws.facing[f0] != ws.facing[f1] || (flat && ws.flatColour[f0] != ws.flatColour[f1])
     }
-    for f in scene.triangles.indices {
-      let edges = topology.faceEdges[f]
-      var mask: UInt8 = 0
-      for k in 0..<3 where ws.edgeCandidate[Int(edges[k])] { mask |= 1 << UInt8(k) }
-      ws.edgeMask[f] = mask
+    topology.faceEdges.withUnsafeBufferPointer { faceEdges in
+      for f in faceEdges.indices {
+        let edges = faceEdges[f]
+        let mask =
+          (ws.edgeCandidate[Int(edges.x)] ? 1 : 0) | (ws.edgeCandidate[Int(edges.y)] ? 2 : 0)
+          | (ws.edgeCandidate[Int(edges.z)] ? 4 : 0) as UInt8
+        ws.edgeMask[f] = mask
+      }
     }
   }
 
@@ -216,6 +246,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       far: Scalar(camera.far))
     let nearScalar = Scalar(camera.near)
     let clip = settings.nearPlane == .clip
+    let lastPixel = ws.fineSize - 1
     scene.triangles.withUnsafeBufferPointer { triangles in
       for f in triangles.indices {
         let t = triangles[f]
@@ -225,9 +256,21 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         // The depth test in `Scalar` (w = Z) only routes the triangle: the clipper decides in
         // Float64 and the rasteriser discards samples in front of the near plane either way.
         if v0.w >= nearScalar && v1.w >= nearScalar && v2.w >= nearScalar {
+          // Covered pixel centres lie between the largest ceil and the smallest floor of the
+          // vertices, per axis (integer min/max: no rounding per triangle).
+          let b0 = ws.pixelBounds[Int(t.x)]
+          let b1 = ws.pixelBounds[Int(t.y)]
+          let b2 = ws.pixelBounds[Int(t.z)]
+          let low = pointwiseMin(pointwiseMin(b0, b1), b2)
+          let high = pointwiseMax(pointwiseMax(b0, b1), b2)
+          let x0 = max(Int(low.x), 0)
+          let x1 = min(Int(high.y), lastPixel)
+          let y0 = max(Int(low.z), 0)
+          let y1 = min(Int(high.w), lastPixel)
+          guard x0 <= x1, y0 <= y1 else { continue }
           raster.rasterize(
             face: Int32(f), SIMD2(v0.x, v0.y), SIMD2(v1.x, v1.y), SIMD2(v2.x, v2.y),
-            inverseZ: SIMD3(v0.z, v1.z, v2.z), map: nil, into: ws)
+            inverseZ: SIMD3(v0.z, v1.z, v2.z), map: nil, bounds: (x0, x1, y0, y1), into: ws)
         } else if clip && (v0.w >= nearScalar || v1.w >= nearScalar || v2.w >= nearScalar) {
           rasterizeClipped(face: f, camera, raster, ws)
         }
@@ -277,7 +320,8 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         b2: Scalar.vector(polygon[k + 1].bary))
       raster.rasterize(
         face: Int32(face), screen[0].0, screen[k].0, screen[k + 1].0,
-        inverseZ: SIMD3(screen[0].1, screen[k].1, screen[k + 1].1), map: map, into: ws)
+        inverseZ: SIMD3(screen[0].1, screen[k].1, screen[k + 1].1), map: map, bounds: nil,
+        into: ws)
     }
   }
 

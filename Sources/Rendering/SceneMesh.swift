@@ -20,6 +20,11 @@ public struct SceneMesh: Sendable {
   let faceHasZeroVertexNormal: [Bool]
   /// Face albedo from materials (white when the mesh has none), linear RGB.
   let materialAlbedo: [SIMD3<Double>]
+  /// First vertex of every face (the face stage's plane point), file order.
+  let faceOrigins: [SIMD3<Double>]
+  /// The two faces of every manifold edge; `(−1, −1)` for boundary and non-manifold edges,
+  /// which are silhouette candidates at every pose.
+  let edgeFaces: [SIMD2<Int32>]
 
   /// Prepares a mesh for rendering.
   ///
@@ -35,6 +40,8 @@ public struct SceneMesh: Sendable {
     faceHasZeroVertexNormal = mesh.triangles.map { t in
       (0..<3).contains { topology.vertexNormals[Int(t[$0])] == .zero }
     }
+    faceOrigins = mesh.triangles.map { mesh.positions[Int($0.x)] }
+    edgeFaces = topology.edges.map { $0.isManifold ? SIMD2($0.face0, $0.face1) : SIMD2(-1, -1) }
     materialAlbedo = (0..<mesh.triangleCount).map { f in
       let c = mesh.albedo(ofFace: f)
       return SIMD3(
