@@ -1,5 +1,6 @@
 import Dispatch
 import Geometry
+import Synchronization
 import Tensors
 
 /// Renders a ``SceneMesh`` from camera poses (METHODS §1).
@@ -57,10 +58,11 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
 
   /// Renders many poses, in parallel over poses.
   ///
-  /// Poses are split into `threads` contiguous chunks; each worker renders its chunk with its
-  /// own workspace. Every image is rendered by one thread with the same arithmetic, so the
-  /// output does not depend on `threads`. Call `Parallelism.useOwnLoops(threads:)` first so BLAS
-  /// does not compete for the cores.
+  /// `threads` workers each own a workspace and take the next unrendered pose from a shared
+  /// counter, so a worker slowed by other load on the machine does not hold up the batch. Every
+  /// image is rendered by one thread with the same arithmetic, so the output does not depend
+  /// on `threads` or on which worker took which pose. Call `Parallelism.useOwnLoops(threads:)`
+  /// first so BLAS does not compete for the cores.
   ///
   /// - Parameters:
   ///   - poses: The camera poses.
@@ -68,7 +70,6 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   /// - Returns: One image per pose, in order.
   public func render(_ poses: [CameraPose], threads: Int) -> [RenderedImage<Scalar>] {
     precondition(threads >= 1, "Renderer.render(_:threads:): threads must be ≥ 1 (got \(threads))")
-    let chunks = Self.chunks(count: poses.count, parts: threads)
     let output = UnsafeMutableBufferPointer<RenderedImage<Scalar>?>.allocate(
       capacity: poses.count)
     output.initialize(repeating: nil)
@@ -76,11 +77,15 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       output.deinitialize()
       output.deallocate()
     }
-    // Race-free: chunk c writes only output[chunks[c]], and the chunks are disjoint.
+    // Race-free: each index is handed out once by the atomic counter, and only the worker that
+    // took index i writes output[i].
     nonisolated(unsafe) let slots = output
-    DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: min(threads, max(poses.count, 1))) { _ in
       let ws = makeWorkspace()
-      for i in chunks[c] {
+      while true {
+        let i = next.add(1, ordering: .relaxed).oldValue
+        guard i < poses.count else { break }
         run(poses[i], in: ws)
         slots[i] = downsample(ws)
       }
@@ -99,13 +104,6 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       fineSize: ws.fineSize, triangleIDs: Array(ws.ids), depth: Array(ws.depth),
       weight0: Array(ws.mu0), weight1: Array(ws.mu1), pointSampled: Array(ws.shaded),
       colour: Array(ws.colour))
-  }
-
-  /// Contiguous, nearly equal ranges covering `0..<count` (at most `parts` of them).
-  static func chunks(count: Int, parts: Int) -> [Range<Int>] {
-    let parts = max(1, min(parts, count))
-    return (0..<parts).map { k in (count * k / parts)..<(count * (k + 1) / parts) }
-      .filter { !$0.isEmpty }
   }
 
   func makeWorkspace() -> RenderWorkspace<Scalar> {
