@@ -12,10 +12,10 @@ import Testing
   ]
 
   @Test(
-    "a box's coverage equals the convex hull of its projected corners",
-    arguments: CameraConvention.allCases)
-  func boxSilhouette(_ convention: CameraConvention) throws {
-    let mesh = try Shapes.box(size: SIMD3(1, 0.8, 1.2)).validated().mesh
+    "a unit cube's and a box's coverage equal the convex hull of their projected corners",
+    arguments: CameraConvention.allCases, [SIMD3<Double>(1, 1, 1), SIMD3(1, 0.8, 1.2)])
+  func boxSilhouette(_ convention: CameraConvention, size: SIMD3<Double>) throws {
+    let mesh = try Shapes.box(size: size).validated().mesh
     var settings = Support.plain(.default, size: 48)
     settings.convention = convention
     let renderer = Renderer<Double>(scene: SceneMesh(mesh), settings: settings)
