@@ -98,6 +98,9 @@ public struct Camera: Sendable, Hashable {
       fieldOfView > 0 && fieldOfView < Double.pi,
       "Camera: field of view must be in (0, π) radians (got \(fieldOfView))")
     precondition(near > 0 && far > near, "Camera: need 0 < near < far (got \(near), \(far))")
+    precondition(
+      pose.distance > 0 && pose.distance.isFinite,
+      "Camera: the distance must be positive and finite (got \(pose.distance))")
     self.convention = convention
     self.pose = pose
     self.fieldOfView = fieldOfView

@@ -102,20 +102,27 @@ struct Render: ParsableCommand {
         + "triangles) from \(poses.count) pose\(poses.count == 1 ? "" : "s") at \(size)×\(size), "
         + "\(preset.rawValue) preset, \(threads) thread\(threads == 1 ? "" : "s")",
       quiet: common.quiet)
-    let images = renderer.render(poses, threads: threads)
-
     let pngNames = OutputFiles.numbered(output, count: poses.count)
     let npyNames = npy.map { OutputFiles.numbered($0, count: poses.count) }
     var records: [RenderRecord] = []
-    for (i, image) in images.enumerated() {
-      let tensor = image.tensor
-      try OutputFiles.writePNG(tensor, to: pngNames[i])
-      if let npyNames { try OutputFiles.writeNPY(tensor, to: npyNames[i]) }
-      records.append(
-        RenderRecord(
-          azimuthDegrees: azimuth.values[i % azimuth.values.count],
-          elevationDegrees: elevation.values[i / azimuth.values.count], distance: distance,
-          png: pngNames[i], npy: npyNames?[i]))
+    // Render and write in batches, so memory stays bounded however many poses there are.
+    let batchSize = max(64, 16 * threads)
+    for start in stride(from: 0, to: poses.count, by: batchSize) {
+      let range = start..<min(start + batchSize, poses.count)
+      let images = renderer.render(Array(poses[range]), threads: threads)
+      for (i, image) in zip(range, images) {
+        let tensor = image.tensor
+        try OutputFiles.writePNG(tensor, to: pngNames[i])
+        if let npyNames { try OutputFiles.writeNPY(tensor, to: npyNames[i]) }
+        records.append(
+          RenderRecord(
+            azimuthDegrees: azimuth.values[i % azimuth.values.count],
+            elevationDegrees: elevation.values[i / azimuth.values.count], distance: distance,
+            png: pngNames[i], npy: npyNames?[i]))
+      }
+      if poses.count > batchSize {
+        Diagnostics.note("rendered \(range.upperBound)/\(poses.count) poses", quiet: common.quiet)
+      }
     }
     let payload = RenderResult(
       mesh: resolved.label, meshFile: resolved.file.path, preset: preset.rawValue,
