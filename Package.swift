@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "Tensors", targets: ["Tensors"]),
     .library(name: "Geometry", targets: ["Geometry"]),
     .library(name: "MeshFiles", targets: ["MeshFiles"]),
+    .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
     .library(name: "Rendering", targets: ["Rendering"]),
     .library(name: "ImageFiles", targets: ["ImageFiles"]),
     .library(name: "ResultFiles", targets: ["ResultFiles"]),
@@ -32,7 +33,8 @@ let package = Package(
     .target(name: "Tensors", dependencies: ["CBLAS", "ResultFiles"]),
     .target(name: "ResultFiles"),
     .target(name: "Geometry"),
-    .target(name: "MeshFiles", dependencies: ["Geometry", "CAssimp"]),
+    .target(name: "MeshFiles", dependencies: ["Geometry", "CAssimp", "ResultFiles"]),
+    .target(name: "NeuralNetworks", dependencies: ["Tensors", "ResultFiles"]),
     .target(name: "Rendering", dependencies: ["Geometry", "Tensors"]),
     .target(name: "ImageFiles", dependencies: ["CPNG", "Tensors", "ResultFiles"]),
     .executableTarget(
@@ -53,6 +55,9 @@ let package = Package(
     .testTarget(name: "GeometryTests", dependencies: ["Geometry", "Tensors", "TestSupport"]),
     .testTarget(
       name: "MeshFilesTests", dependencies: ["MeshFiles", "Geometry", "TestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Tensors", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "RenderingTests", dependencies: ["Rendering", "Geometry", "Tensors", "TestSupport"]),

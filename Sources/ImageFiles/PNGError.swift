@@ -1,3 +1,5 @@
+import ResultFiles
+
 /// A failure to read, decode, encode or write a PNG image.
 ///
 /// Every case carries the file path when there is one (`nil` for data in memory), and
@@ -20,7 +22,10 @@ public enum PNGError: Error, CustomStringConvertible, Hashable, Sendable {
   case unwritable(path: String, reason: String)
 
   /// The one-line message.
-  public var description: String {
+  public var description: String { OneLine.make(text, limit: 2000) }
+
+  /// The message before it is forced onto one line.
+  private var text: String {
     switch self {
     case .unreadable(let path, let reason):
       return "cannot read PNG '\(path)': \(reason)"
@@ -30,8 +35,9 @@ public enum PNGError: Error, CustomStringConvertible, Hashable, Sendable {
       return "\(Self.readSubject(path)): \(message) (libpng); "
         + "check that the file is a complete, valid PNG"
     case .tooLarge(let path, let width, let height):
-      return "\(Self.readSubject(path)): \(width)×\(height) pixels exceeds the limit of "
-        + "\(PNGImage.maximumDimension) on a side; downscale the image first"
+      return "\(Self.readSubject(path)): \(width)×\(height) pixels exceeds semrob's limits "
+        + "(\(PNGImage.maximumDimension) pixels on a side, \(PNGImage.maximumPixelBytes >> 20) MiB "
+        + "decoded); downscale the image first"
     case .implausibleSize(let path, let width, let height, let byteCount):
       return "\(Self.readSubject(path)): the header declares \(width)×\(height) pixels, more "
         + "than \(byteCount) bytes of compressed data can hold; the file is truncated or corrupt"

@@ -32,6 +32,12 @@ public struct PNGImage: Sendable, Hashable {
   /// Larger headers are refused before any pixel memory is allocated.
   public static let maximumDimension = 16_384
 
+  /// The largest decoded pixel buffer semrob allocates: 256 MiB (8,192² RGBA).
+  ///
+  /// A valid 1-bit PNG of 16,384² pixels compresses to about 33 KB but decodes to 1 GiB of RGBA;
+  /// such files are refused before the buffer is allocated.
+  public static let maximumPixelBytes = 1 << 28
+
   /// Creates an image from packed pixels.
   ///
   /// - Parameters:
@@ -212,6 +218,9 @@ public struct PNGImage: Sendable, Hashable {
       image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
 
       let rowBytes = width * channels
+      guard rowBytes * height <= maximumPixelBytes else {
+        throw PNGError.tooLarge(path: path, width: width, height: height)
+      }
       // A zero buffer makes libpng composite removed alpha onto black.
       var pixels = [UInt8](repeating: 0, count: rowBytes * height)
       let finished = pixels.withUnsafeMutableBytes { buffer in

@@ -41,13 +41,13 @@ enum ChildProcessImport {
   /// Exit statuses of the child.
   enum ExitCode {
     /// The scene was written.
-    static let success: Int32 = 0
+    static var success: Int32 { 0 }
     /// assimp returned no scene; the FAILURE record was written.
-    static let importFailed: Int32 = 2
+    static var importFailed: Int32 { 2 }
     /// `write(2)` to the pipe failed.
-    static let writeFailed: Int32 = 3
+    static var writeFailed: Int32 { 3 }
     /// The address-space limit could not be set.
-    static let limitFailed: Int32 = 4
+    static var limitFailed: Int32 { 4 }
   }
 
   /// Staging buffer for the child's output, in 32-bit words (64 KB, one pipe buffer).
@@ -70,12 +70,14 @@ enum ChildProcessImport {
     // RLIMIT_AS counts the whole address space, including everything inherited from this
     // process (thread stacks, malloc arenas, mapped libraries), so the limit is the current size
     // plus the budget.
-    let addressSpaceLimit: rlim_t
-    if let current = currentAddressSpaceBytes() {
+    // Measured under the import lock, just before fork, so other threads' mappings made in
+    // between cannot eat the child's budget.
+    func addressSpaceLimit() -> rlim_t {
+      guard let current = currentAddressSpaceBytes() else {
+        return rlim_t.max  // no /proc: rely on the timeout alone
+      }
       let (sum, overflow) = rlim_t(current).addingReportingOverflow(rlim_t(memoryLimitBytes))
-      addressSpaceLimit = overflow ? rlim_t.max : sum
-    } else {
-      addressSpaceLimit = rlim_t.max  // no /proc: rely on the timeout alone
+      return overflow ? rlim_t.max : sum
     }
     let staging = UnsafeMutablePointer<UInt32>.allocate(capacity: stagingWords)
     defer { staging.deallocate() }
@@ -84,16 +86,20 @@ enum ChildProcessImport {
 
     let started: Result<pid_t, MeshFileError> = path.withCString { cPath in
       AssimpImporter.lock.withLock { _ -> Result<pid_t, MeshFileError> in
-        guard pipe(&dataPipe) == 0 else { return .failure(startError(path, "pipe")) }
-        guard pipe(&errorPipe) == 0 else {
-          let error = startError(path, "pipe")
+        // Socket pairs created close-on-exec atomically (Glibc's Swift module has no pipe2), so a
+        // process another thread spawns (and execs) at this moment cannot keep our write ends
+        // open and delay the end-of-file we wait for.
+        let kind = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, kind, 0, &dataPipe) == 0 else {
+          return .failure(startError(path, "socketpair"))
+        }
+        guard socketpair(AF_UNIX, kind, 0, &errorPipe) == 0 else {
+          let error = startError(path, "socketpair")
           close(dataPipe[0])
           close(dataPipe[1])
           return .failure(error)
         }
-        // Close-on-exec, so processes spawned by other threads (which exec) do not keep our
-        // write ends open and delay the end-of-file we wait for.
-        for fd in dataPipe + errorPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let addressSpaceLimit = addressSpaceLimit()
         let dataRead = dataPipe[0]
         let dataWrite = dataPipe[1]
         let errorRead = errorPipe[0]
@@ -123,7 +129,8 @@ enum ChildProcessImport {
     }
 
     // Collect the output while the child runs.
-    let maxData = memoryLimitBytes + (1 << 20)
+    let maxData =
+      memoryLimitBytes > Int.max - (1 << 20) ? Int.max : memoryLimitBytes + (1 << 20)
     var transfer = PipeTransfer(dataFD: dataPipe[0], errorFD: errorPipe[0])
     let ending = transfer.collect(until: deadline, maxDataBytes: maxData)
     var killed = false
@@ -213,6 +220,14 @@ enum ChildProcessImport {
     close(readFDs.1)
     // assimp's assertion messages go to the parent, which quotes them in the error.
     if dup2(errorFD, STDERR_FILENO) >= 0 { close(errorFD) }
+    // Drop every other descriptor inherited from the parent (sockets, other subsystems' pipe
+    // ends), so the child holds nothing open but its output. A bounded loop: Glibc's Swift
+    // module has no close_range.
+    var fd: Int32 = 3
+    while fd < 4096 {
+      if fd != dataFD { close(fd) }
+      fd += 1
+    }
     // Crash signals get their default action: a handler inherited from the parent (such as a
     // crash reporter or backtracer) must not run in the child.
     signal(SIGSEGV, SIG_DFL)
@@ -327,7 +342,9 @@ struct PipeTransfer {
       let now = ContinuousClock.now
       if now >= deadline { return .timedOut }
       let (seconds, attoseconds) = (deadline - now).components
-      let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+      let milliseconds =
+        seconds >= 1_000_000
+        ? Int32.max : Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
       var fds = [
         pollfd(fd: dataOpen ? dataFD : -1, events: Int16(POLLIN), revents: 0),
         pollfd(fd: errorOpen ? errorFD : -1, events: Int16(POLLIN), revents: 0),

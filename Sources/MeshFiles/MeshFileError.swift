@@ -1,3 +1,5 @@
+import ResultFiles
+
 /// A mesh file that could not be turned into a ``Geometry/Mesh``.
 ///
 /// Every case carries the path (or the name the caller gave) and the reason. ``description`` is
@@ -82,31 +84,9 @@ public enum MeshFileError: Error, CustomStringConvertible, Sendable, Hashable {
     return "\(head): \(body)"
   }
 
-  /// Collapses any whitespace run (including newlines) to one space, replaces other control
-  /// characters, trims, and truncates to `limit` characters (marking the cut with `…`).
+  /// The text on one line (see `OneLine.make`).
   static func oneLine(_ text: String, limit: Int = 300) -> String {
-    var out = ""
-    out.reserveCapacity(min(text.utf8.count, limit))
-    var pendingSpace = false
-    var count = 0
-    for scalar in text.unicodeScalars {
-      if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
-        pendingSpace = !out.isEmpty
-        continue
-      }
-      if count >= limit {
-        out += "…"
-        return out
-      }
-      if pendingSpace {
-        out.unicodeScalars.append(" ")
-        count += 1
-        pendingSpace = false
-      }
-      out.unicodeScalars.append(scalar)
-      count += 1
-    }
-    return out
+    OneLine.make(text, limit: limit)
   }
 
   /// `oneLine(text)` ending in exactly one full stop (or other sentence-ending mark).

@@ -62,7 +62,7 @@ public enum MeshFiles {
     let isOBJ = ext == "obj"
     // Check the file before the extension, so a typo in the path is reported as such.
     let file: OpenedFile
-    switch OpenedFile.open(path: path, readWhole: isOBJ) {
+    switch OpenedFile.open(path: path, readWhole: isOBJ, limit: options.maximumOBJBytes) {
     case .success(let opened): file = opened
     case .failure(let error): return (.failure(error), nil)
     }
@@ -146,7 +146,10 @@ struct OpenedFile {
     let size = Int(info.st_size)
     if readWhole && size > limit {
       return .failure(
-        .unreadable(path: path, reason: "the file is larger than \(limit) bytes"))
+        .unreadable(
+          path: path,
+          reason: "the file has \(size) bytes, more than the limit of \(limit) "
+            + "(MeshImportOptions.maximumOBJBytes)"))
     }
     let wanted = readWhole ? size : min(size, prefixBytes)
     var data = Data(count: wanted)

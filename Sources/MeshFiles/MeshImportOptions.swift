@@ -30,17 +30,26 @@ public struct MeshImportOptions: Sendable {
   public var isolation: Isolation
   /// The assimp post-processing steps; defaults to ``AssimpPostProcessing/default``.
   public var postProcessing: AssimpPostProcessing
+  /// The largest OBJ file read (in process, whole), in bytes; defaults to 2 GiB.
+  ///
+  /// OBJ parsing needs several times the file size in memory, so the limit is checked before
+  /// anything is allocated.
+  public var maximumOBJBytes: Int
 
   /// Creates import options.
   ///
   /// - Parameters:
   ///   - isolation: Where assimp runs.
   ///   - postProcessing: assimp post-processing steps.
+  ///   - maximumOBJBytes: The largest OBJ file read, in bytes.
   public init(
-    isolation: Isolation = .default, postProcessing: AssimpPostProcessing = .default
+    isolation: Isolation = .default, postProcessing: AssimpPostProcessing = .default,
+    maximumOBJBytes: Int = 2 << 30
   ) {
+    precondition(maximumOBJBytes > 0, "MeshImportOptions: maximumOBJBytes must be positive")
     self.isolation = isolation
     self.postProcessing = postProcessing
+    self.maximumOBJBytes = maximumOBJBytes
   }
 }
 

@@ -22,18 +22,18 @@ import Geometry
 /// or `magic FAILURE length messageBytes…` when assimp returns no scene. A stream that does
 /// not end with END or FAILURE is truncated (the importer died while writing).
 enum SceneStream {
-  static let magic: UInt32 = 0x534D_5231  // "SMR1"
-  static let materialTag: UInt32 = 1
-  static let meshTag: UInt32 = 2
-  static let endTag: UInt32 = 3
-  static let failureTag: UInt32 = 4
+  static var magic: UInt32 { 0x534D_5231 }  // "SMR1"
+  static var materialTag: UInt32 { 1 }
+  static var meshTag: UInt32 { 2 }
+  static var endTag: UInt32 { 3 }
+  static var failureTag: UInt32 { 4 }
   /// Longest string (material name, error message) carried, in bytes.
-  static let maxStringBytes = 1024
+  static var maxStringBytes: Int { 1024 }
 
   /// Static C strings for the material keys (`AI_MATKEY_COLOR_DIFFUSE`, `AI_MATKEY_NAME`):
   /// no String-to-C conversion (and no allocation) is needed in the child.
-  static let diffuseKey: StaticString = "$clr.diffuse"
-  static let nameKey: StaticString = "?mat.name"
+  static var diffuseKey: StaticString { "$clr.diffuse" }
+  static var nameKey: StaticString { "?mat.name" }
 }
 
 /// Buffers words and hands them to a pipe (child process) or to an array (in-process).
@@ -109,8 +109,12 @@ extension SceneStream {
   static func writeFailure(_ writer: inout SceneWriter) {
     writer.put(magic)
     writer.put(failureTag)
-    let message = aiGetErrorString()
-    writer.putString(message.map { UnsafeRawPointer($0) }, length: message.map { strlen($0) } ?? 0)
+    // `if let`, not Optional.map: the child must not instantiate generic metadata (a lock).
+    if let message = aiGetErrorString() {
+      writer.putString(UnsafeRawPointer(message), length: strlen(message))
+    } else {
+      writer.putString(nil, length: 0)
+    }
   }
 
   /// Writes every material and mesh of `scene`, then END.

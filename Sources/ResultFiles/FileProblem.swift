@@ -15,6 +15,14 @@ package enum FileProblem {
   /// - Returns: The bytes.
   /// - Throws: The one-line reason, with advice.
   package static func read(_ url: URL) throws(FileProblemReason) -> Data {
+    // Only regular files: a FIFO would block forever and a device like /dev/zero never ends.
+    var info = stat()
+    if stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+      && (info.st_mode & S_IFMT) != S_IFDIR
+    {
+      throw FileProblemReason(
+        "not a regular file (a FIFO, device or socket); pass the path of a file")
+    }
     do {
       return try Data(contentsOf: url)
     } catch {

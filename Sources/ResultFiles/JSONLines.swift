@@ -68,9 +68,9 @@ public enum JSONLines {
   {
     let data: Data
     do {
-      data = try Data(contentsOf: url)
+      data = try FileProblem.read(url)
     } catch {
-      throw ResultFileError.unreadable(path: url.path, reason: FileProblem.readReason(url))
+      throw ResultFileError.unreadable(path: url.path, reason: error.reason)
     }
     let decoder = JSONDecoder()
     var records: [Record] = []

@@ -83,9 +83,9 @@ public struct ResultDocument<Payload: Codable>: Codable {
   public init(contentsOf url: URL, expectingSchema expectedSchema: String? = nil) throws {
     let data: Data
     do {
-      data = try Data(contentsOf: url)
+      data = try FileProblem.read(url)
     } catch {
-      throw ResultFileError.unreadable(path: url.path, reason: FileProblem.readReason(url))
+      throw ResultFileError.unreadable(path: url.path, reason: error.reason)
     }
     self = try Self.decode(data, expectedSchema: expectedSchema, path: url.path)
   }

@@ -14,7 +14,10 @@ public enum ResultFileError: Error, CustomStringConvertible, Hashable, Sendable 
   case schemaMismatch(path: String?, expected: String, found: String)
 
   /// The one-line message.
-  public var description: String {
+  public var description: String { OneLine.make(text, limit: 2000) }
+
+  /// The message before it is forced onto one line.
+  private var text: String {
     switch self {
     case .unreadable(let path, let reason):
       return "cannot read '\(path)': \(reason)"

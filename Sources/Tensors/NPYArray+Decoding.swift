@@ -55,17 +55,18 @@ extension NPYArray {
     let dtype = try header.dtype(path: path)
     if header.fortranOrder { throw NPYError.fortranOrder(path: path) }
 
-    // Element and byte counts with overflow checks, before anything is allocated.
+    // Element and byte counts with overflow checks, before anything is allocated. Every
+    // extent takes part, zeros included, so no later `shape.reduce(1, *)` can overflow either
+    // (a shape like (2^62, 4, 0) describes no data but is refused as too large).
     var elementCount = 1
-    if !header.shape.contains(0) {
-      for extent in header.shape {
-        let (product, overflow) = elementCount.multipliedReportingOverflow(by: extent)
-        if overflow { throw NPYError.shapeTooLarge(path: path, shape: header.shapeText) }
-        elementCount = product
-      }
-    } else {
-      elementCount = 0
+    var nonZeroProduct = 1
+    for extent in header.shape {
+      let (product, overflow) = nonZeroProduct.multipliedReportingOverflow(by: max(extent, 1))
+      if overflow { throw NPYError.shapeTooLarge(path: path, shape: header.shapeText) }
+      nonZeroProduct = product
+      elementCount = extent == 0 ? 0 : elementCount
     }
+    if elementCount != 0 { elementCount = nonZeroProduct }
     let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: dtype.itemSize)
     if overflow { throw NPYError.shapeTooLarge(path: path, shape: header.shapeText) }
     let available = count - dataStart
@@ -235,6 +236,7 @@ struct PythonLiteralParser {
     guard peek() == UInt8(ascii: "{") else { throw fail("expected '{'") }
     position += 1
     var entries: [(key: String, value: PythonLiteral, text: String)] = []
+    var seenKeys = Set<String>()
     while true {
       skipWhitespace()
       if peek() == UInt8(ascii: "}") {
@@ -251,7 +253,8 @@ struct PythonLiteralParser {
       let text = String(
         decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]),
         as: UTF8.self)
-      if entries.contains(where: { $0.key == key }) { throw fail("duplicate key '\(key)'") }
+      // A set keeps the duplicate check linear on hostile headers with millions of keys.
+      guard seenKeys.insert(key).inserted else { throw fail("duplicate key '\(key)'") }
       entries.append((key, value, text))
       skipWhitespace()
       if peek() == UInt8(ascii: ",") {

@@ -1,4 +1,5 @@
 import Foundation
+import ResultFiles
 
 /// A failure to read or write a NumPy `.npy` file.
 ///
@@ -35,7 +36,10 @@ public enum NPYError: Error, CustomStringConvertible, Hashable, Sendable {
   case unwritable(path: String, reason: String)
 
   /// The one-line message: what failed, the file, the reason and what to do.
-  public var description: String {
+  public var description: String { OneLine.make(text, limit: 2000) }
+
+  /// The message before it is forced onto one line.
+  private var text: String {
     switch self {
     case .emptyFile(let path):
       return "\(Self.subject(path)): the file is empty (0 bytes); re-save the array with numpy.save"

@@ -164,4 +164,17 @@ import Testing
     let url = try #require(URL(string: "https://example.com/chair.obj"))
     expectOneLineError(thrownError { try MeshFiles.load(contentsOf: url) }, naming: "chair.obj")
   }
+
+  @Test("an OBJ file over the size limit is refused before it is read")
+  func objSizeLimit() throws {
+    let directory = try temporaryDirectory()
+    let url = directory.appending(path: "big.obj")
+    try Data("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n".utf8).write(to: url)
+    #expect(throws: Never.self) { try MeshFiles.load(contentsOf: url) }
+    let error = thrownError {
+      try MeshFiles.load(contentsOf: url, options: MeshImportOptions(maximumOBJBytes: 10))
+    }
+    expectOneLineError(error, naming: "big.obj")
+    #expect(error.map { String(describing: $0) }?.contains("maximumOBJBytes") == true)
+  }
 }

@@ -118,6 +118,8 @@ import Testing
     arguments: [
       "(1000000000000000,)", "(4611686018427387904, 4)", "(99999999999999999999999,)",
       "(3037000500, 3037000500, 3037000500)", "(9223372036854775807,)",
+      // A zero extent after an overflowing product: no data, but refused (no later trap).
+      "(4611686018427387904, 4, 0)",
     ])
   func hugeShapes(shape: String) throws {
     let data = npyBytes(
@@ -280,5 +282,21 @@ import Testing
         // Expected for most mutations.
       }
     }
+  }
+
+  @Test("error descriptions stay on one line even with newlines in the header")
+  func oneLineDescriptions() throws {
+    let data = npyBytes(
+      header: "{'descr': '<c8\\\n', 'fortran_order': False, 'shape': (2,\n), }", body: [])
+    let error = try #require(decodingError(data))
+    #expect(!error.description.contains("\n"), "\(error.description)")
+  }
+
+  @Test("a FIFO is refused, not read forever", .timeLimit(.minutes(1)))
+  func fifoIsRefused() throws {
+    let directory = try temporaryDirectory()
+    let fifo = directory.appending(path: "pipe.npy")
+    #expect(mkfifo(fifo.path, 0o600) == 0)
+    #expect(throws: NPYError.self) { try NPYArray(contentsOf: fifo) }
   }
 }
