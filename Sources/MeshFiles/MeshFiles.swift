@@ -91,10 +91,14 @@ public enum MeshFiles {
   /// The bytes of the MTL file `name` (as written in `mtllib`, relative to the OBJ's
   /// directory; backslashes are treated as path separators), or `nil` when it cannot be read.
   static func materialFile(named name: String, in directory: URL) -> Data? {
+    // Material libraries are looked up beside the OBJ only: an absolute path or a `..` that
+    // leaves the OBJ's directory is not followed (a hostile OBJ could otherwise make semrob
+    // read arbitrary large files over and over).
     let relative = name.replacingOccurrences(of: "\\", with: "/")
-    let url =
-      relative.hasPrefix("/")
-      ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
+    let base = directory.standardizedFileURL.resolvingSymlinksInPath().path
+    let url = directory.appendingPathComponent(relative).standardizedFileURL
+      .resolvingSymlinksInPath()
+    guard !relative.hasPrefix("/"), url.path.hasPrefix(base + "/") else { return nil }
     guard
       case .success(let file) = OpenedFile.open(path: url.path, readWhole: true, limit: 64 << 20)
     else { return nil }

@@ -405,7 +405,15 @@ struct OBJParser {
     var tableIndex: [String: Int32] = [:]
     var loaded = Set<String>()
     var anyLibraryRead = false
+    // At most 32 distinct library files per OBJ: each may be up to 64 MB, and a hostile file
+    // could name thousands.
+    let maximumLibraries = 32
     for library in libraries {
+      if loaded.count >= maximumLibraries {
+        warnings.append(
+          "more than \(maximumLibraries) material libraries; the rest are ignored (white)")
+        break
+      }
       // A single file name with blanks is tried whole first; otherwise each token is a file.
       var candidates = [library.whole]
       if library.tokens.count > 1 && loader(library.whole) == nil {

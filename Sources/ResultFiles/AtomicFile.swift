@@ -56,8 +56,9 @@ public enum AtomicFile {
     let directory = url.deletingLastPathComponent().path
     // The system generator only makes the temporary name unique; it never affects results.
     let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    // A short name of its own, so any destination name that is valid also works here.
     let temporary = url.deletingLastPathComponent()
-      .appending(path: ".\(url.lastPathComponent).tmp-\(getpid())-\(suffix)").path
+      .appending(path: ".semrob-\(getpid())-\(suffix).tmp").path
 
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     guard descriptor >= 0 else {
@@ -80,6 +81,12 @@ public enum AtomicFile {
     try beforeRename()
     if rename(temporary, path) != 0 { throw fail(errno) }
     succeeded = true
+    // Persist the rename itself (best effort: the file is complete either way).
+    let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+    if directoryDescriptor >= 0 {
+      _ = fsync(directoryDescriptor)
+      close(directoryDescriptor)
+    }
   }
 
   /// Writes every byte, retrying after partial writes and `EINTR`.

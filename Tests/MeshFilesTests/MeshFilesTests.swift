@@ -177,4 +177,24 @@ import Testing
     expectOneLineError(error, naming: "big.obj")
     #expect(error.map { String(describing: $0) }?.contains("maximumOBJBytes") == true)
   }
+
+  @Test("material libraries outside the OBJ's directory are not read")
+  func materialLibrariesStayBesideTheOBJ() throws {
+    let directory = try temporaryDirectory()
+    let inner = directory.appending(path: "model")
+    try FileManager.default.createDirectory(at: inner, withIntermediateDirectories: true)
+    let mtl = Data("newmtl red\nKd 1 0 0\n".utf8)
+    try mtl.write(to: directory.appending(path: "outside.mtl"))
+    try mtl.write(to: inner.appending(path: "inside.mtl"))
+    for (library, expectRed) in [
+      ("inside.mtl", true), ("../outside.mtl", false),
+      (directory.appending(path: "outside.mtl").path, false),
+    ] {
+      let url = inner.appending(path: "m.obj")
+      try Data("mtllib \(library)\nv 0 0 0\nv 1 0 0\nv 0 1 0\nusemtl red\nf 1 2 3\n".utf8)
+        .write(to: url)
+      let loaded = try MeshFiles.load(contentsOf: url)
+      #expect((loaded.mesh.albedo(ofFace: 0) == SIMD3(1, 0, 0)) == expectRed, "\(library)")
+    }
+  }
 }
