@@ -151,6 +151,12 @@ enum ChildProcessImport {
       if r == pid { break }
       if r < 0 {
         if errno == EINTR { continue }
+        // ECHILD: the host program ignores SIGCHLD, so the kernel reaped the child and its
+        // status is gone. A stream that ended cleanly is still usable: the decoder accepts it
+        // only if it ends with END or FAILURE, so a crash mid-write is still reported.
+        if errno == ECHILD && ending == .finished {
+          return Outcome(result: .success(transfer.dataBytes), statistics: nil)
+        }
         return Outcome(
           result: .failure(
             .importerCrashed(path: path, reason: "the importer process was lost (wait4 failed)")),
