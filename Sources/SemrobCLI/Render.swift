@@ -16,7 +16,7 @@ struct Render: ParsableCommand {
       elevation-major: every azimuth at the first elevation, then the next elevation.
       A JSON sidecar next to the output records the poses, settings, input hash and files.
 
-      Presets (METHODS §1.8): default = PyTorch3D camera, smooth shading, edge antialiasing;
+      Presets: default = PyTorch3D camera, smooth shading, edge antialiasing;
       nmr = the original study's Neural Mesh Renderer camera (mirrored image x-axis), flat
       shading, no edge pass. Both: 224×224, 2× supersampling, 60° field of view, distance 2.732,
       ambient 0.5 + directional 0.5 light from +Y, white mesh on black.

@@ -158,16 +158,4 @@ import Testing
     let names = result.stdout.split(separator: "\n").map(String.init)
     #expect(names.contains("cube") && names.contains("cylinder"))
   }
-
-  @Test(
-    "every subcommand has help",
-    arguments: [
-      ["--help"], ["render", "--help"], ["shapes", "--help"], ["mesh-info", "--help"],
-      ["make-mesh", "--help"], ["bench", "render", "--help"],
-    ])
-  func help(arguments: [String]) throws {
-    let result = try CommandRunner.run(arguments)
-    #expect(result.status == 0)
-    #expect(result.stdout.contains("USAGE:"))
-  }
 }
