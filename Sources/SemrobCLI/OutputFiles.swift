@@ -28,8 +28,12 @@ enum OutputFiles {
   /// pattern in the name (`out/%03d.png`) or `NAME_000.ext`, `NAME_001.ext`, ...
   static func numbered(_ path: String, count: Int) -> [String] {
     if count == 1 { return [path] }
-    if path.contains("%") {
-      return (0..<count).map { String(format: path, $0) }
+    if let (prefix, width, suffix) = numberPattern(in: path) {
+      return (0..<count).map { k in
+        let digits = String(k)
+        return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits
+          + suffix
+      }
     }
     let url = URL(fileURLWithPath: path)
     let ext = url.pathExtension
@@ -37,11 +41,28 @@ enum OutputFiles {
     return (0..<count).map { String(format: "%@_%03d.%@", String(stem), $0, ext) }
   }
 
+  /// The one `%d` or `%0Nd` in `path` (and no other `%`), split around it; `nil` otherwise,
+  /// so a name with a stray `%` is used literally and never reaches a format function.
+  static func numberPattern(in path: String) -> (String, Int, String)? {
+    guard path.filter({ $0 == "%" }).count == 1, let percent = path.firstIndex(of: "%") else {
+      return nil
+    }
+    var index = path.index(after: percent)
+    var widthText = ""
+    while index < path.endIndex, path[index].isASCII, path[index].isNumber {
+      widthText.append(path[index])
+      index = path.index(after: index)
+    }
+    guard index < path.endIndex, path[index] == "d", widthText.count <= 2 else { return nil }
+    let width = Int(widthText) ?? 0
+    return (String(path[..<percent]), width, String(path[path.index(after: index)...]))
+  }
+
   /// The JSON sidecar of an output file: the same name with `.json`; a printf pattern in the
   /// name is dropped (`out/%03d.png` → `out/render.json`).
   static func sidecar(for path: String) -> String {
     var url = URL(fileURLWithPath: path).deletingPathExtension()
-    if url.lastPathComponent.contains("%") {
+    if numberPattern(in: url.lastPathComponent) != nil {
       url = url.deletingLastPathComponent().appending(path: "render")
     }
     return (path.hasPrefix("/") ? url.path : relative(url.path)) + ".json"

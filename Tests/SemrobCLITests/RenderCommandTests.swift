@@ -158,4 +158,22 @@ import Testing
     let names = result.stdout.split(separator: "\n").map(String.init)
     #expect(names.contains("cube") && names.contains("cylinder"))
   }
+
+  @Test("printf patterns number the files; a stray % is taken literally")
+  func outputPatterns() throws {
+    let dir = try temporaryDirectory()
+    for (name, expected) in [
+      ("img%03d.png", ["img000.png", "img001.png", "render.json"]),
+      ("100%s.png", ["100%s_000.png", "100%s_001.png", "100%s.json"]),
+    ] {
+      let result = try CommandRunner.run([
+        "render", "--shape", "cube", "--azimuth", "0,90", "--elevation", "10", "--size", "16",
+        "--output", dir.appending(path: name).path, "--quiet",
+      ])
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      for file in expected {
+        #expect(FileManager.default.fileExists(atPath: dir.appending(path: file).path), "\(file)")
+      }
+    }
+  }
 }
