@@ -1,5 +1,6 @@
 public import Foundation
 import Geometry
+import ResultFiles
 
 #if canImport(Glibc)
   import Glibc
@@ -106,8 +107,7 @@ public enum MeshFiles {
   }
 }
 
-/// A regular file that was opened and (partly) read with POSIX calls, so every failure has a
-/// precise reason and special files (directories, FIFOs, devices) are rejected before reading.
+/// A mesh file read through the shared `FileReader`, with failures as ``MeshFileError``s.
 struct OpenedFile {
   /// File size in bytes.
   var size: Int
@@ -126,55 +126,17 @@ struct OpenedFile {
   static func open(path: String, readWhole: Bool, limit: Int = Int.max)
     -> Result<OpenedFile, MeshFileError>
   {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer.
-    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    if fd < 0 {
-      let code = errno
-      switch code {
-      case ENOENT: return .failure(.fileNotFound(path: path))
-      case EISDIR: return .failure(.isDirectory(path: path))
-      default: return .failure(.unreadable(path: path, reason: String(cString: strerror(code))))
-      }
+    switch FileReader.read(path: path, limit: limit, prefixBytes: readWhole ? nil : prefixBytes) {
+    case .success(let contents):
+      return .success(OpenedFile(size: contents.size, contents: contents.bytes))
+    case .failure(.notFound):
+      return .failure(.fileNotFound(path: path))
+    case .failure(.isDirectory):
+      return .failure(.isDirectory(path: path))
+    case .failure(let failure):
+      var reason = failure.reason
+      if case .tooLarge = failure { reason += " (MeshImportOptions.maximumOBJBytes)" }
+      return .failure(.unreadable(path: path, reason: reason))
     }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-      return .failure(.unreadable(path: path, reason: String(cString: strerror(errno))))
-    }
-    let type = info.st_mode & S_IFMT
-    if type == S_IFDIR { return .failure(.isDirectory(path: path)) }
-    guard type == S_IFREG else {
-      return .failure(
-        .unreadable(path: path, reason: "not a regular file (a device, socket or pipe)"))
-    }
-    let size = Int(info.st_size)
-    if readWhole && size > limit {
-      return .failure(
-        .unreadable(
-          path: path,
-          reason: "the file has \(size) bytes, more than the limit of \(limit) "
-            + "(MeshImportOptions.maximumOBJBytes)"))
-    }
-    let wanted = readWhole ? size : min(size, prefixBytes)
-    var data = Data(count: wanted)
-    var filled = 0
-    var failure: Int32? = nil
-    data.withUnsafeMutableBytes { buffer in
-      while filled < wanted {
-        let n = read(fd, buffer.baseAddress! + filled, wanted - filled)
-        if n < 0 {
-          if errno == EINTR || errno == EAGAIN { continue }
-          failure = errno
-          return
-        }
-        if n == 0 { break }  // the file shrank while we read it
-        filled += n
-      }
-    }
-    if let failure {
-      return .failure(.unreadable(path: path, reason: String(cString: strerror(failure))))
-    }
-    if filled < wanted { data.removeSubrange(filled..<wanted) }
-    return .success(OpenedFile(size: readWhole ? filled : size, contents: data))
   }
 }

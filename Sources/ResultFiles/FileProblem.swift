@@ -15,32 +15,10 @@ package enum FileProblem {
   /// - Returns: The bytes.
   /// - Throws: The one-line reason, with advice.
   package static func read(_ url: URL) throws(FileProblemReason) -> Data {
-    // Only regular files: a FIFO would block forever and a device like /dev/zero never ends.
-    var info = stat()
-    if stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
-      && (info.st_mode & S_IFMT) != S_IFDIR
-    {
-      throw FileProblemReason(
-        "not a regular file (a FIFO, device or socket); pass the path of a file")
+    switch FileReader.read(path: url.path) {
+    case .success(let contents): return contents.bytes
+    case .failure(let failure): throw FileProblemReason(failure.reason)
     }
-    do {
-      return try Data(contentsOf: url)
-    } catch {
-      throw FileProblemReason(readReason(url))
-    }
-  }
-
-  /// Why `url` cannot be read, as far as the file system can tell.
-  package static func readReason(_ url: URL) -> String {
-    var isDirectory: ObjCBool = false
-    if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-      return "No such file or directory; check the path"
-    }
-    if isDirectory.boolValue { return "Is a directory; pass the path of a file" }
-    if access(url.path, R_OK) != 0 {
-      return "\(String(cString: strerror(errno))); check the file's permissions"
-    }
-    return "the file cannot be opened; check that it is a regular, readable file"
   }
 
   /// Checks that the directory of `url` exists and that `url` is not a directory.

@@ -121,11 +121,15 @@ public struct SHA256: Sendable {
   }
 
   static func hash(contentsOf url: URL, chunkSize: Int) throws -> String {
+    // The shared reader's checks first (regular file, readable): a FIFO would block the handle.
+    if case .failure(let failure) = FileReader.read(path: url.path, prefixBytes: 0) {
+      throw ResultFileError.unreadable(path: url.path, reason: failure.reason)
+    }
     let handle: FileHandle
     do {
       handle = try FileHandle(forReadingFrom: url)
     } catch {
-      throw ResultFileError.unreadable(path: url.path, reason: FileProblem.readReason(url))
+      throw ResultFileError.unreadable(path: url.path, reason: "\(error.localizedDescription)")
     }
     defer { try? handle.close() }
     var hasher = SHA256()
