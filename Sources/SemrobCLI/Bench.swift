@@ -31,21 +31,23 @@ struct BenchRender: ParsableCommand {
   @Flag(help: "Print the result as one JSON object on standard output.") var json = false
 
   func validate() throws {
-    if !RenderSettings.sizeRange.contains(size) {
-      throw ValidationError("--size must be in \(RenderSettings.sizeRange) (got \(size)).")
-    }
-    if !RenderSettings.supersamplingRange.contains(ssaa) {
-      throw ValidationError("--ssaa must be in \(RenderSettings.supersamplingRange) (got \(ssaa)).")
+    if let problem = settings.problem {
+      throw ValidationError("\(problem); check --size and --ssaa.")
     }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
     if runs < 1 || poses < 1 { throw ValidationError("--runs and --poses must be at least 1.") }
   }
 
-  func run() throws {
-    let threadCount = Parallelism.useOwnLoops(threads: threads)
+  /// The render settings the options describe.
+  var settings: RenderSettings {
     var settings = preset.settings
     settings.size = size
     settings.supersampling = ssaa
+    return settings
+  }
+
+  func run() throws {
+    let threadCount = Parallelism.useOwnLoops(threads: threads)
     let mesh = try Shapes.bumpySphere().validated().mesh.normalized(.shapeNet)
     let renderer = Renderer<Float>(scene: SceneMesh(mesh), settings: settings)
     let posesList = (0..<poses).map {

@@ -48,26 +48,31 @@ struct MakeMesh: ParsableCommand {
   }
 
   func run() throws {
+    let directory = URL(fileURLWithPath: catalog ?? ".")
+    let indexURL = directory.appending(path: "index.json")
+    // An existing index must load before anything is written (a malformed one is reported,
+    // never silently replaced).
+    var index: ShapeCatalog.Index? = nil
+    if catalog != nil {
+      index =
+        FileManager.default.fileExists(atPath: indexURL.path)
+        ? try ShapeCatalog.load(explicit: directory.path).index
+        : ShapeCatalog.Index(schema: ShapeCatalog.schema, shapes: [])
+    }
     let (mesh, parameters) = generate()
     let normalized = mesh.normalized(normalization)
     let text = Data(OBJFormat.write(normalized).utf8)
-    let directory = URL(fileURLWithPath: catalog ?? ".")
     let url = catalog == nil ? URL(fileURLWithPath: output) : directory.appending(path: output)
     try AtomicFile.write(text, to: url)
     Diagnostics.note(
       "wrote \(url.path) (\(normalized.vertexCount) vertices, \(normalized.triangleCount) "
         + "triangles)")
-    guard catalog != nil else { return }
+    guard var index else { return }
     let entry = ShapeCatalog.Entry(
       name: name ?? url.deletingPathExtension().lastPathComponent, class: `class`, file: output,
       generator: kind.rawValue, parameters: parameters, seed: 0,
       vertices: normalized.vertexCount, triangles: normalized.triangleCount,
       sha256: SHA256.hash(text))
-    let indexURL = directory.appending(path: "index.json")
-    var index =
-      (try? JSONDecoder().decode(
-        ShapeCatalog.Index.self, from: Data(contentsOf: indexURL)))
-      ?? ShapeCatalog.Index(schema: ShapeCatalog.schema, shapes: [])
     index.shapes.removeAll { $0.name == entry.name }
     index.shapes.append(entry)
     index.shapes.sort { $0.name < $1.name }

@@ -8,19 +8,8 @@ import Tensors
 enum OutputFiles {
   /// Throws a usage error unless the directory of `path` exists and is writable.
   static func checkWritableDirectory(of path: String, option: String) throws {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    else {
-      throw ValidationError(
-        "\(option) '\(path)': directory '\(directory)' does not exist. Create it first "
-          + "(mkdir -p '\(directory)').")
-    }
-    guard FileManager.default.isWritableFile(atPath: directory) else {
-      throw ValidationError(
-        "\(option) '\(path)': directory '\(directory)' is not writable. Choose another "
-          + "location or fix its permissions.")
+    if let problem = FileProblem.destinationProblem(URL(fileURLWithPath: path)) {
+      throw ValidationError("\(option) '\(path)': \(problem).")
     }
   }
 

@@ -41,18 +41,9 @@ struct Render: ParsableCommand {
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
-    if !RenderSettings.sizeRange.contains(size) {
-      throw ValidationError("--size must be in \(RenderSettings.sizeRange) pixels (got \(size)).")
+    if let problem = settings.problem {
+      throw ValidationError("\(problem); check --size, --ssaa, --fov and --background.")
     }
-    let k = ssaa ?? preset.settings.supersampling
-    if !RenderSettings.supersamplingRange.contains(k) {
-      throw ValidationError("--ssaa must be in \(RenderSettings.supersamplingRange) (got \(k)).")
-    }
-    if size * k > RenderSettings.maximumFineSize {
-      throw ValidationError(
-        "--size × --ssaa must be at most \(RenderSettings.maximumFineSize) (got \(size) × \(k)).")
-    }
-    if !(fov > 0 && fov < 180) { throw ValidationError("--fov must be in (0, 180) degrees.") }
     if !(distance > 0 && distance.isFinite) {
       throw ValidationError("--distance must be positive (got \(distance)).")
     }

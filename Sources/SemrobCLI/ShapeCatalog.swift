@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ResultFiles
 
 /// The shipped shapes: `Meshes/index.json` and the mesh files beside it.
 ///
@@ -72,10 +73,10 @@ struct ShapeCatalog {
     let url = directory.appending(path: "index.json")
     let data: Data
     do {
-      data = try Data(contentsOf: url)
+      data = try FileProblem.read(url)
     } catch {
       throw CLIError(
-        "cannot read the shape index '\(url.path)': \(error.localizedDescription). "
+        "cannot read the shape index '\(url.path)': \(error.reason). "
           + "Check --meshes, or regenerate it with Tools/generate-meshes.sh.")
     }
     do {
