@@ -20,6 +20,16 @@ struct Rasterizer<Scalar: RenderScalar> {
   let fillRule: FillRule
   let near: Scalar
   let far: Scalar
+  /// `fineSize − 1`, the last pixel index (kept, not recomputed per triangle).
+  let lastPixel: Int
+
+  init(fineSize: Int, fillRule: FillRule, near: Scalar, far: Scalar) {
+    self.fineSize = fineSize
+    self.fillRule = fillRule
+    self.near = near
+    self.far = far
+    lastPixel = fineSize - 1
+  }
 
   /// Barycentric coordinates of a clipped sub-triangle's vertices in the original triangle.
   struct ClipMap {
@@ -32,11 +42,11 @@ struct Rasterizer<Scalar: RenderScalar> {
   @inline(__always)
   func rasterize(
     face: Int32, _ s0: SIMD2<Scalar>, _ s1: SIMD2<Scalar>, _ s2: SIMD2<Scalar>,
-    inverseZ w: SIMD3<Scalar>, map: ClipMap?, bounds: (Int, Int, Int, Int)?,
+    inverseZ w: SIMD3<Scalar>, map: ClipMap?, bounds: (Int, Int, Int, Int),
     into ws: RenderWorkspace<Scalar>
   ) {
-    // Range of pixel centres (integers) inside the grid: given, or from the float bounds.
-    guard let (x0, x1, y0, y1) = bounds ?? pixelRange(s0, s1, s2) else { return }
+    // The pixel centres to test, inside the grid (see ``pixelRange(_:_:_:)``).
+    let (x0, x1, y0, y1) = bounds
 
     // Canonical edges: edge i joins s_{i+1} → s_{i+2} (plain scalars: the setup runs for most
     // triangles, and scalar code keeps it short).
@@ -140,31 +150,54 @@ struct Rasterizer<Scalar: RenderScalar> {
     }
   }
 
-  /// The pixel centres inside the triangle's bounding box and the grid, or `nil` if none.
+  /// The integer pixel bounds `(ceil col, floor col, ceil row, floor row)` of a screen position.
+  ///
+  /// The position is clamped to [−1, limit] first; NaN (a vertex in the eye plane) maps to an
+  /// empty range. Computed once per vertex, so a triangle's pixel range is integer min/max
+  /// (baseline x86-64 has no rounding instruction, and per-triangle float rounding showed in
+  /// profiles).
   @inline(__always)
-  func pixelRange(_ s0: SIMD2<Scalar>, _ s1: SIMD2<Scalar>, _ s2: SIMD2<Scalar>)
-    -> (Int, Int, Int, Int)?
+  static func integerBounds(_ col: Scalar, _ row: Scalar, limit: Int) -> SIMD4<Int32> {
+    let upper = Scalar(limit)
+    func clamped(_ v: Scalar) -> Scalar { v.isNaN ? -1 : min(max(v, -1), upper) }
+    // Truncation of a value in [−1, limit] is floor except on (−1, 0), where floor is −1.
+    func floor(_ v: Scalar) -> Int32 {
+      let t = Int32(v.intValue)
+      return Scalar(t) > v ? t - 1 : t
+    }
+    let c = clamped(col)
+    let r = clamped(row)
+    let fc = floor(c)
+    let fr = floor(r)
+    return SIMD4(Scalar(fc) < c ? fc + 1 : fc, fc, Scalar(fr) < r ? fr + 1 : fr, fr)
+  }
+
+  /// The pixel centres a triangle can cover: from the smallest ceil to the largest floor of its
+  /// vertices' ``integerBounds(_:_:limit:)``, per axis, inside the grid, as
+  /// `(x0, x1, y0, y1)`; empty when `x0 > x1` or `y0 > y1`.
+  @inline(__always)
+  func pixelRange(_ b0: SIMD4<Int32>, _ b1: SIMD4<Int32>, _ b2: SIMD4<Int32>)
+    -> (Int, Int, Int, Int)
   {
-    let limit = Scalar(fineSize - 1)
-    let minX = min(s0.x, s1.x, s2.x)
-    let maxX = max(s0.x, s1.x, s2.x)
-    let minY = min(s0.y, s1.y, s2.y)
-    let maxY = max(s0.y, s1.y, s2.y)
-    guard maxX >= 0, maxY >= 0, minX <= limit, minY <= limit else { return nil }
-    // The clamped bounds are in [0, limit], so truncation is floor; ceil adds one when the
-    // value is not an integer (baseline x86-64 has no rounding instruction: no libm calls).
-    let x0 = Self.ceilNonNegative(max(minX, 0))
-    let x1 = min(maxX, limit).intValue
-    let y0 = Self.ceilNonNegative(max(minY, 0))
-    let y1 = min(maxY, limit).intValue
-    return x0 <= x1 && y0 <= y1 ? (x0, x1, y0, y1) : nil
+    let low = pointwiseMin(pointwiseMin(b0, b1), b2)
+    let high = pointwiseMax(pointwiseMax(b0, b1), b2)
+    return (
+      max(Int(low.x), 0), min(Int(high.y), lastPixel), max(Int(low.z), 0),
+      min(Int(high.w), lastPixel)
+    )
   }
 
-  /// `ceil(value)` for a finite `value ≥ 0`.
-  @inline(__always)
-  static func ceilNonNegative(_ value: Scalar) -> Int {
-    let floor = value.intValue
-    return Scalar(floor) < value ? floor + 1 : floor
+  /// ``rasterize(face:_:_:_:inverseZ:map:bounds:into:)`` with the pixel range computed from the
+  /// screen positions (clipped pieces, tests).
+  func rasterize(
+    face: Int32, _ s0: SIMD2<Scalar>, _ s1: SIMD2<Scalar>, _ s2: SIMD2<Scalar>,
+    inverseZ w: SIMD3<Scalar>, map: ClipMap?, into ws: RenderWorkspace<Scalar>
+  ) {
+    let bounds = pixelRange(
+      Self.integerBounds(s0.x, s0.y, limit: fineSize),
+      Self.integerBounds(s1.x, s1.y, limit: fineSize),
+      Self.integerBounds(s2.x, s2.y, limit: fineSize))
+    guard bounds.0 <= bounds.1, bounds.2 <= bounds.3 else { return }
+    rasterize(face: face, s0, s1, s2, inverseZ: w, map: map, bounds: bounds, into: ws)
   }
-
 }

@@ -147,27 +147,9 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         let col = Scalar((sx * v.x * inverse + 1) * half - 0.5)
         let row = Scalar((1 - sy * v.y * inverse) * half - 0.5)
         ws.projected[i] = SIMD4(col, row, Scalar(inverse), Scalar(v.z))
-        ws.pixelBounds[i] = Self.integerBounds(col, row, limit: ws.fineSize)
+        ws.pixelBounds[i] = Rasterizer<Scalar>.integerBounds(col, row, limit: ws.fineSize)
       }
     }
-  }
-
-  /// `(ceil col, floor col, ceil row, floor row)` of a screen position clamped to
-  /// [−1, limit]; NaN (a vertex in the eye plane) maps to an empty range.
-  @inline(__always)
-  static func integerBounds(_ col: Scalar, _ row: Scalar, limit: Int) -> SIMD4<Int32> {
-    let upper = Scalar(limit)
-    func clamped(_ v: Scalar) -> Scalar { v.isNaN ? -1 : min(max(v, -1), upper) }
-    // Truncation of a value in [−1, limit] is floor except on (−1, 0), where floor is −1.
-    func floor(_ v: Scalar) -> Int32 {
-      let t = Int32(v.intValue)
-      return Scalar(t) > v ? t - 1 : t
-    }
-    let c = clamped(col)
-    let r = clamped(row)
-    let fc = floor(c)
-    let fr = floor(r)
-    return SIMD4(Scalar(fc) < c ? fc + 1 : fc, fc, Scalar(fr) < r ? fr + 1 : fr, fr)
   }
 
   // MARK: Face stage
@@ -244,7 +226,6 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       far: Scalar(camera.far))
     let nearScalar = Scalar(camera.near)
     let clip = settings.nearPlane == .clip
-    let lastPixel = ws.fineSize - 1
     scene.triangles.withUnsafeBufferPointer { triangles in
       for f in triangles.indices {
         let t = triangles[f]
@@ -254,21 +235,12 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         // The depth test in `Scalar` (w = Z) only routes the triangle: the clipper decides in
         // Float64 and the rasteriser discards samples in front of the near plane either way.
         if v0.w >= nearScalar && v1.w >= nearScalar && v2.w >= nearScalar {
-          // Covered pixel centres lie between the largest ceil and the smallest floor of the
-          // vertices, per axis (integer min/max: no rounding per triangle).
-          let b0 = ws.pixelBounds[Int(t.x)]
-          let b1 = ws.pixelBounds[Int(t.y)]
-          let b2 = ws.pixelBounds[Int(t.z)]
-          let low = pointwiseMin(pointwiseMin(b0, b1), b2)
-          let high = pointwiseMax(pointwiseMax(b0, b1), b2)
-          let x0 = max(Int(low.x), 0)
-          let x1 = min(Int(high.y), lastPixel)
-          let y0 = max(Int(low.z), 0)
-          let y1 = min(Int(high.w), lastPixel)
-          guard x0 <= x1, y0 <= y1 else { continue }
+          let bounds = raster.pixelRange(
+            ws.pixelBounds[Int(t.x)], ws.pixelBounds[Int(t.y)], ws.pixelBounds[Int(t.z)])
+          guard bounds.0 <= bounds.1, bounds.2 <= bounds.3 else { continue }
           raster.rasterize(
             face: Int32(f), SIMD2(v0.x, v0.y), SIMD2(v1.x, v1.y), SIMD2(v2.x, v2.y),
-            inverseZ: SIMD3(v0.z, v1.z, v2.z), map: nil, bounds: (x0, x1, y0, y1), into: ws)
+            inverseZ: SIMD3(v0.z, v1.z, v2.z), map: nil, bounds: bounds, into: ws)
         } else if clip && (v0.w >= nearScalar || v1.w >= nearScalar || v2.w >= nearScalar) {
           rasterizeClipped(face: f, camera, raster, ws)
         }
@@ -318,8 +290,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         b2: Scalar.vector(polygon[k + 1].bary))
       raster.rasterize(
         face: Int32(face), screen[0].0, screen[k].0, screen[k + 1].0,
-        inverseZ: SIMD3(screen[0].1, screen[k].1, screen[k + 1].1), map: map, bounds: nil,
-        into: ws)
+        inverseZ: SIMD3(screen[0].1, screen[k].1, screen[k + 1].1), map: map, into: ws)
     }
   }
 

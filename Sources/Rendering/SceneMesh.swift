@@ -10,10 +10,10 @@ public struct SceneMesh: Sendable {
   public let mesh: Mesh
   /// Its topology (welding, consistent winding, vertex normals, edges).
   public let topology: MeshTopology
-  /// Vertex positions, Float64 (copied from the mesh for locality).
-  let positions: [SIMD3<Double>]
-  /// Triangles (file winding).
-  let triangles: [SIMD3<Int32>]
+  /// Vertex positions, Float64 (the mesh's).
+  var positions: [SIMD3<Double>] { mesh.positions }
+  /// Triangles in file winding (the mesh's).
+  var triangles: [SIMD3<Int32>] { mesh.triangles }
   /// `|N_f|` of every face in file winding (twice the area).
   let fileNormalLengths: [Double]
   /// Whether any vertex of the face has a zero vertex normal (METHODS §1.6: `N_T` replaces it).
@@ -34,8 +34,6 @@ public struct SceneMesh: Sendable {
     self.mesh = mesh
     let topology = MeshTopology(mesh)
     self.topology = topology
-    positions = mesh.positions
-    triangles = mesh.triangles
     fileNormalLengths = topology.fileFaceNormals.map { length($0) }
     faceHasZeroVertexNormal = mesh.triangles.map { t in
       (0..<3).contains { topology.vertexNormals[Int(t[$0])] == .zero }

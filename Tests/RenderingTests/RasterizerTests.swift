@@ -14,7 +14,7 @@ import Testing
     for t in triangles {
       ws.clear()
       raster.rasterize(
-        face: 0, t[0], t[1], t[2], inverseZ: SIMD3(1, 1, 1), map: nil, bounds: nil, into: ws)
+        face: 0, t[0], t[1], t[2], inverseZ: SIMD3(1, 1, 1), map: nil, into: ws)
       for p in 0..<(size * size) where ws.ids[p] >= 0 { counts[p] += 1 }
     }
     return counts
@@ -94,16 +94,16 @@ import Testing
     let ws = RenderWorkspace<Double>(fineSize: size, vertexCount: 0, faceCount: 0, edgeCount: 0)
     let t: [SIMD2<Double>] = [SIMD2(0, 0), SIMD2(15, 0), SIMD2(0, 15)]
     raster.rasterize(
-      face: 0, t[0], t[1], t[2], inverseZ: SIMD3(1, 1, 1), map: nil, bounds: nil, into: ws)
+      face: 0, t[0], t[1], t[2], inverseZ: SIMD3(1, 1, 1), map: nil, into: ws)
     raster.rasterize(
-      face: 1, t[0], t[1], t[2], inverseZ: SIMD3(1, 1, 1), map: nil, bounds: nil, into: ws)
+      face: 1, t[0], t[1], t[2], inverseZ: SIMD3(1, 1, 1), map: nil, into: ws)
     #expect(ws.ids[3 * size + 3] == 0, "tie: the lower index drawn first stays")
     raster.rasterize(
-      face: 2, t[0], t[1], t[2], inverseZ: SIMD3(2, 2, 2), map: nil, bounds: nil, into: ws)
+      face: 2, t[0], t[1], t[2], inverseZ: SIMD3(2, 2, 2), map: nil, into: ws)
     #expect(ws.ids[3 * size + 3] == 2, "depth 0.5 beats depth 1")
     #expect(abs(ws.depth[3 * size + 3] - 0.5) < 1e-15)
     raster.rasterize(
-      face: 3, t[0], t[1], t[2], inverseZ: SIMD3(20, 20, 20), map: nil, bounds: nil, into: ws)
+      face: 3, t[0], t[1], t[2], inverseZ: SIMD3(20, 20, 20), map: nil, into: ws)
     #expect(ws.ids[3 * size + 3] == 2, "depth 0.05 is in front of the near plane: discarded")
   }
 }
