@@ -99,9 +99,11 @@ extension Checkpoint {
     file.append(contentsOf: headerBytes)
     for name in order {
       #if _endian(little)
-        existingTensor(name).scalars.withUnsafeBytes { file.append(contentsOf: $0) }
+        existingTensor(name).converted(to: .float32).scalars.withUnsafeBytes {
+          file.append(contentsOf: $0)
+        }
       #else
-        for value in existingTensor(name).scalars {
+        for value in existingTensor(name).converted(to: .float32).scalars {
           withUnsafeBytes(of: value.bitPattern.littleEndian) { file.append(contentsOf: $0) }
         }
       #endif

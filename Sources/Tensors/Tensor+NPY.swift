@@ -33,7 +33,8 @@ extension Tensor {
     self.init(try NPYArray(contentsOf: url))
   }
 
-  /// Writes the tensor to a `.npy` file as `<f4`, atomically, byte for byte as `numpy.save`.
+  /// Writes the tensor to a `.npy` file as `<f4` (Float32) or `<f8` (Float64), atomically,
+  /// byte for byte as `numpy.save`.
   ///
   /// - Parameter url: The destination file URL; its directory must exist.
   /// - Throws: ``NPYError/unwritable(path:reason:)`` when the file cannot be written.
@@ -43,11 +44,15 @@ extension Tensor {
 }
 
 extension NPYArray {
-  /// Creates a `float32` array with the tensor's shape and elements.
+  /// Creates an array with the tensor's shape and elements: `float32` for a Float32 tensor,
+  /// `float64` for a Float64 tensor.
   ///
   /// - Parameter tensor: Any tensor.
   /// - Complexity: O(`tensor.count`).
   public init(_ tensor: Tensor) {
-    self.init(shape: tensor.shape, data: .float32(Array(tensor.scalars)))
+    switch tensor.elementType {
+    case .float32: self.init(shape: tensor.shape, data: .float32(Array(tensor.scalars)))
+    case .float64: self.init(shape: tensor.shape, data: .float64(Array(tensor.float64Scalars)))
+    }
   }
 }

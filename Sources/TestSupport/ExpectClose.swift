@@ -36,7 +36,7 @@ public func closenessFailure(_ actual: Tensor, _ expected: Tensor, tolerance: To
   }
   let strides = expected.strides
   return closenessFailure(
-    actual.scalars.map(Double.init), expected.scalars.map(Double.init), tolerance: tolerance
+    actual.doubles, expected.doubles, tolerance: tolerance
   ) { offset in
     var rest = offset
     let index = strides.map { stride -> Int in

@@ -36,7 +36,7 @@ import Testing
     #expect(image.width == width && image.height == height && image.channels == channels)
     #expect(
       image[pixelAt: (x: 4, y: 2), channel: channels - 1]
-        == PNGImage.quantize(tensor[2, 4, channels - 1]))
+        == PNGImage.quantize(Float(tensor[2, 4, channels - 1])))
     let decoded = Tensor(try PNGImage(data: image.encoded()))
     // 8-bit quantisation: at most half a level from the input.
     expectClose(decoded, tensor, tolerance: Tolerance(relative: 0, absolute: 0.5 / 255 + 1e-7))

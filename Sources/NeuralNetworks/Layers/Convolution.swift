@@ -1,0 +1,440 @@
+import Tensors
+
+/// 2-D convolution (cross-correlation, as in PyTorch) with stride, zero padding, dilation and
+/// groups.
+///
+/// Input `[N, C_in, H, W]`, weight `[C_out, C_in / groups, kH, kW]`, optional bias `[C_out]`,
+/// output `[N, C_out, H_out, W_out]` with
+/// `H_out = ⌊(H + 2 p_h − d_h (kH − 1) − 1) / s_h⌋ + 1` (likewise W).
+///
+/// Algorithm: per sample and group, `im2col` builds the `[C_in/g · kH · kW, H_out · W_out]`
+/// matrix of receptive fields (skipped for 1×1 convolutions with stride 1 and no padding) and
+/// one GEMM multiplies it by the weights. The backward pass forms
+/// `∂W += ∂Y · colsᵀ` and `∂cols = Wᵀ · ∂Y`, scattered back by `col2im`.
+public struct Convolution2D: Layer {
+  /// `C_in`.
+  public let inputChannels: Int
+  /// `C_out`.
+  public let outputChannels: Int
+  /// `(kH, kW)`.
+  public let kernelSize: [Int]
+  /// `(s_h, s_w)`.
+  public let stride: [Int]
+  /// Zero padding `(p_h, p_w)` on each side.
+  public let padding: [Int]
+  /// `(d_h, d_w)`.
+  public let dilation: [Int]
+  /// Channel groups; `C_in` and `C_out` are multiples of it.
+  public let groups: Int
+  /// Whether the layer has a bias.
+  public let hasBias: Bool
+  /// The weight initialisation.
+  public let initialization: WeightInitialization
+
+  /// Creates a convolution.
+  ///
+  /// - Parameters:
+  ///   - inputChannels: `C_in`.
+  ///   - outputChannels: `C_out`.
+  ///   - kernelSize: Square kernel side, or use `kernelHeight`/`kernelWidth`.
+  ///   - stride: Square stride.
+  ///   - padding: Symmetric zero padding.
+  ///   - dilation: Dilation.
+  ///   - groups: Channel groups.
+  ///   - bias: Whether to add a bias.
+  ///   - initialization: The weight initialisation.
+  public init(
+    inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+    dilation: Int = 1, groups: Int = 1, bias: Bool = true,
+    initialization: WeightInitialization = .pytorchDefault
+  ) {
+    self.init(
+      inputChannels: inputChannels, outputChannels: outputChannels,
+      kernelSize: (kernelSize, kernelSize), stride: (stride, stride), padding: (padding, padding),
+      dilation: (dilation, dilation), groups: groups, bias: bias, initialization: initialization)
+  }
+
+  /// Creates a convolution with rectangular kernel, stride, padding and dilation.
+  ///
+  /// - Parameters:
+  ///   - inputChannels: `C_in`.
+  ///   - outputChannels: `C_out`.
+  ///   - kernelSize: `(kH, kW)`.
+  ///   - stride: `(s_h, s_w)`.
+  ///   - padding: `(p_h, p_w)`.
+  ///   - dilation: `(d_h, d_w)`.
+  ///   - groups: Channel groups.
+  ///   - bias: Whether to add a bias.
+  ///   - initialization: The weight initialisation.
+  public init(
+    inputChannels: Int, outputChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+    padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1,
+    bias: Bool = true, initialization: WeightInitialization = .pytorchDefault
+  ) {
+    precondition(
+      inputChannels > 0 && outputChannels > 0 && groups > 0
+        && inputChannels % groups == 0 && outputChannels % groups == 0,
+      "Convolution2D: channels \(inputChannels)→\(outputChannels) must be positive multiples "
+        + "of groups \(groups)")
+    precondition(
+      kernelSize.0 > 0 && kernelSize.1 > 0 && stride.0 > 0 && stride.1 > 0 && padding.0 >= 0
+        && padding.1 >= 0 && dilation.0 > 0 && dilation.1 > 0,
+      "Convolution2D: kernel, stride and dilation must be positive and padding ≥ 0")
+    self.inputChannels = inputChannels
+    self.outputChannels = outputChannels
+    self.kernelSize = [kernelSize.0, kernelSize.1]
+    self.stride = [stride.0, stride.1]
+    self.padding = [padding.0, padding.1]
+    self.dilation = [dilation.0, dilation.1]
+    self.groups = groups
+    self.hasBias = bias
+    self.initialization = initialization
+  }
+
+  /// The kind name used in summaries.
+  public var kind: String { "conv2d" }
+
+  /// The trainable tensors, in checkpoint order (see the type's documentation).
+  public var parameterSpecs: [ParameterSpec] {
+    let weight = ParameterSpec(
+      "weight", [outputChannels, inputChannels / groups, kernelSize[0], kernelSize[1]])
+    return hasBias ? [weight, ParameterSpec("bias", [outputChannels])] : [weight]
+  }
+
+  /// The per-sample output shape.
+  ///
+  /// - Parameter inputShapes: Per-sample input shapes.
+  /// - Returns: The output shape.
+  /// - Throws: ``NetworkShapeError`` naming the expected and found shapes.
+  public func outputShape(for inputShapes: [[Int]]) throws(NetworkShapeError) -> [Int] {
+    let shape = inputShapes[0]
+    guard shape.count == 3, shape[0] == inputChannels else {
+      throw NetworkShapeError("expected input [\(inputChannels), H, W], found \(shape)")
+    }
+    let geometry = ConvolutionGeometry(layer: self, height: shape[1], width: shape[2])
+    guard geometry.outputHeight > 0, geometry.outputWidth > 0 else {
+      throw NetworkShapeError(
+        "input \(shape) is too small for kernel \(kernelSize), stride \(stride), "
+          + "padding \(padding), dilation \(dilation)")
+    }
+    return [outputChannels, geometry.outputHeight, geometry.outputWidth]
+  }
+
+  /// Multiply–accumulates per sample.
+  ///
+  /// - Parameter inputShapes: Per-sample input shapes.
+  /// - Returns: The count.
+  public func multiplyAccumulates(for inputShapes: [[Int]]) -> Int {
+    guard let output = try? outputShape(for: inputShapes) else { return 0 }
+    return output.reduce(1, *) * (inputChannels / groups) * kernelSize[0] * kernelSize[1]
+  }
+
+  /// Fresh parameters, initialised as PyTorch does.
+  ///
+  /// - Parameter random: The generator, advanced in spec order.
+  /// - Returns: The parameters in spec order.
+  public func initialParameters(random: inout RandomGenerator) -> [Tensor] {
+    let spec = parameterSpecs[0]
+    let fanIn = (inputChannels / groups) * kernelSize[0] * kernelSize[1]
+    let fanOut = outputChannels * kernelSize[0] * kernelSize[1]
+    let bound = 1 / Double(fanIn).squareRoot()
+    var result: [Tensor]
+    switch initialization {
+    case .pytorchDefault:
+      result = [Elementwise.uniform(spec.shape, bound: bound, random: &random)]
+    case .kaimingNormalFanOut:
+      result = [
+        Elementwise.normal(
+          spec.shape, standardDeviation: (2 / Double(fanOut)).squareRoot(), random: &random)
+      ]
+    case .normal001:
+      result = [Elementwise.normal(spec.shape, standardDeviation: 0.01, random: &random)]
+    }
+    if hasBias {
+      result.append(
+        initialization == .pytorchDefault
+          ? Elementwise.uniform([outputChannels], bound: bound, random: &random)
+          : Tensor(zeros: [outputChannels]))
+    }
+    return result
+  }
+
+  /// Runs the layer on a batch (see ``Layer/forward(inputs:parameters:buffers:context:)``).
+  ///
+  /// - Parameters:
+  ///   - inputs: Batched inputs.
+  ///   - parameters: Parameters in spec order.
+  ///   - buffers: Buffers in spec order.
+  ///   - context: Mode, recording flag and dropout generator.
+  /// - Returns: The output and the backward cache.
+  public func forward(
+    inputs: [Tensor], parameters: [Tensor], buffers: inout [Tensor], context: inout ForwardContext
+  ) -> (output: Tensor, cache: LayerCache) {
+    let x = inputs[0]
+    let geometry = ConvolutionGeometry(layer: self, height: x.shape[2], width: x.shape[3])
+    let output: Tensor
+    switch x.elementType {
+    case .float32:
+      output = geometry.forward(
+        Float.self, x, weight: parameters[0], bias: hasBias ? parameters[1] : nil)
+    case .float64:
+      output = geometry.forward(
+        Double.self, x, weight: parameters[0], bias: hasBias ? parameters[1] : nil)
+    }
+    return (output, .empty)
+  }
+
+  /// Propagates output cotangents to the inputs and parameters.
+  ///
+  /// - Parameter request: Gradients, forward values and what is needed.
+  /// - Returns: The requested gradients.
+  public func backward(_ request: BackwardRequest) -> LayerGradients {
+    let x = request.inputs[0]
+    let geometry = ConvolutionGeometry(layer: self, height: x.shape[2], width: x.shape[3])
+    switch x.elementType {
+    case .float32: return geometry.backward(Float.self, request)
+    case .float64: return geometry.backward(Double.self, request)
+    }
+  }
+}
+
+/// The index arithmetic of one convolution applied to one input size.
+struct ConvolutionGeometry {
+  let layer: Convolution2D
+  let height: Int
+  let width: Int
+  let outputHeight: Int
+  let outputWidth: Int
+
+  init(layer: Convolution2D, height: Int, width: Int) {
+    self.layer = layer
+    self.height = height
+    self.width = width
+    outputHeight =
+      (height + 2 * layer.padding[0] - layer.dilation[0] * (layer.kernelSize[0] - 1) - 1)
+      / layer.stride[0] + 1
+    outputWidth =
+      (width + 2 * layer.padding[1] - layer.dilation[1] * (layer.kernelSize[1] - 1) - 1)
+      / layer.stride[1] + 1
+  }
+
+  var groupInputChannels: Int { layer.inputChannels / layer.groups }
+  var groupOutputChannels: Int { layer.outputChannels / layer.groups }
+  /// Rows of the column matrix: `C_in/g · kH · kW`.
+  var columnRows: Int { groupInputChannels * layer.kernelSize[0] * layer.kernelSize[1] }
+  /// Columns of the column matrix: `H_out · W_out`.
+  var positions: Int { outputHeight * outputWidth }
+  /// A 1×1, stride-1, unpadded convolution reads the input directly as its column matrix.
+  var isPointwise: Bool {
+    layer.kernelSize == [1, 1] && layer.stride == [1, 1] && layer.padding == [0, 0]
+  }
+
+  /// The range of output columns `ow` whose input column `ow·s − p + j·d` lies in `0..<size`.
+  @inline(__always)
+  private static func validRange(
+    offset: Int, stride: Int, size: Int, outputs: Int
+  ) -> Range<Int> {
+    // ow·s + offset ≥ 0  ⇔  ow ≥ ⌈−offset / s⌉;  ow·s + offset ≤ size − 1.
+    let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+    let highValue = size - 1 - offset
+    let high = highValue < 0 ? 0 : min(outputs, highValue / stride + 1)
+    return low < high ? low..<high : 0..<0
+  }
+
+  /// Fills `columns` (`[columnRows, positions]`) from `groupInputChannels` planes at `source`.
+  func im2col<S: EngineScalar>(_ source: UnsafePointer<S>, into columns: UnsafeMutablePointer<S>) {
+    let (kh, kw) = (layer.kernelSize[0], layer.kernelSize[1])
+    let (sh, sw) = (layer.stride[0], layer.stride[1])
+    let (ph, pw) = (layer.padding[0], layer.padding[1])
+    let (dh, dw) = (layer.dilation[0], layer.dilation[1])
+    var row = 0
+    for c in 0..<groupInputChannels {
+      let plane = source + c * height * width
+      for i in 0..<kh {
+        let rows = Self.validRange(
+          offset: i * dh - ph, stride: sh, size: height, outputs: outputHeight)
+        for j in 0..<kw {
+          let columnsRange = Self.validRange(
+            offset: j * dw - pw, stride: sw, size: width, outputs: outputWidth)
+          let target = columns + row * positions
+          for oh in 0..<outputHeight {
+            let line = target + oh * outputWidth
+            guard rows.contains(oh), !columnsRange.isEmpty else {
+              line.update(repeating: 0, count: outputWidth)
+              continue
+            }
+            let inputRow = plane + (oh * sh - ph + i * dh) * width
+            line.update(repeating: 0, count: columnsRange.lowerBound)
+            let start = columnsRange.lowerBound * sw - pw + j * dw
+            if sw == 1 {
+              (line + columnsRange.lowerBound).update(
+                from: inputRow + start, count: columnsRange.count)
+            } else {
+              for (k, ow) in columnsRange.enumerated() { line[ow] = inputRow[start + k * sw] }
+            }
+            (line + columnsRange.upperBound).update(
+              repeating: 0, count: outputWidth - columnsRange.upperBound)
+          }
+          row += 1
+        }
+      }
+    }
+  }
+
+  /// Adds `columns` (`[columnRows, positions]`) back into `groupInputChannels` planes.
+  func col2im<S: EngineScalar>(
+    _ columns: UnsafePointer<S>, addingInto target: UnsafeMutablePointer<S>
+  ) {
+    let (kh, kw) = (layer.kernelSize[0], layer.kernelSize[1])
+    let (sh, sw) = (layer.stride[0], layer.stride[1])
+    let (ph, pw) = (layer.padding[0], layer.padding[1])
+    let (dh, dw) = (layer.dilation[0], layer.dilation[1])
+    var row = 0
+    for c in 0..<groupInputChannels {
+      let plane = target + c * height * width
+      for i in 0..<kh {
+        let rows = Self.validRange(
+          offset: i * dh - ph, stride: sh, size: height, outputs: outputHeight)
+        for j in 0..<kw {
+          let columnsRange = Self.validRange(
+            offset: j * dw - pw, stride: sw, size: width, outputs: outputWidth)
+          let source = columns + row * positions
+          row += 1
+          guard !columnsRange.isEmpty else { continue }
+          let start = columnsRange.lowerBound * sw - pw + j * dw
+          for oh in rows {
+            let line = source + oh * outputWidth
+            let inputRow = plane + (oh * sh - ph + i * dh) * width + start
+            for (k, ow) in columnsRange.enumerated() { inputRow[k * sw] += line[ow] }
+          }
+        }
+      }
+    }
+  }
+
+  func forward<S: EngineScalar>(_: S.Type, _ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    let batch = x.shape[0]
+    let (cin, cout) = (layer.inputChannels, layer.outputChannels)
+    let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
+    let input = S.elements(of: x)
+    let weights = S.elements(of: weight)
+    var output = ContiguousArray<S>(repeating: 0, count: batch * cout * cols)
+    var columns = ContiguousArray<S>(repeating: 0, count: isPointwise ? 0 : rows * cols)
+    input.withPointer { xp in
+      weights.withPointer { wp in
+        output.withMutablePointer { yp in
+          columns.withMutablePointer { cp in
+            for n in 0..<batch {
+              for g in 0..<layer.groups {
+                let planes = xp + (n * cin + g * cinG) * height * width
+                if !isPointwise { im2col(planes, into: cp) }
+                S.gemm(
+                  transposeA: false, transposeB: false, m: coutG, n: cols, k: rows, alpha: 1,
+                  a: wp + g * coutG * rows, lda: rows, b: isPointwise ? planes : UnsafePointer(cp),
+                  ldb: cols, beta: 0, c: yp + (n * cout + g * coutG) * cols, ldc: cols)
+              }
+            }
+          }
+          if let bias {
+            let b = S.elements(of: bias)
+            for n in 0..<batch {
+              for c in 0..<cout {
+                let plane = yp + (n * cout + c) * cols
+                let value = b[c]
+                for p in 0..<cols { plane[p] += value }
+              }
+            }
+          }
+        }
+      }
+    }
+    return S.makeTensor(shape: [batch, cout, outputHeight, outputWidth], elements: output)
+  }
+
+  func backward<S: EngineScalar>(_: S.Type, _ request: BackwardRequest) -> LayerGradients {
+    let x = request.inputs[0]
+    let batch = x.shape[0]
+    let count = request.cotangentCount
+    let (cin, cout) = (layer.inputChannels, layer.outputChannels)
+    let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
+    let wantsInput = request.inputGradientsNeeded[0]
+    let wantsParameters = request.parameterGradientsNeeded
+    let input = S.elements(of: x)
+    let weights = S.elements(of: request.parameters[0])
+    let dy = S.elements(of: request.outputGradient)
+    let weightCount = cout * rows
+    var dx = ContiguousArray<S>(repeating: 0, count: wantsInput ? count * input.count : 0)
+    var dw = ContiguousArray<S>(repeating: 0, count: wantsParameters ? count * weightCount : 0)
+    var db = ContiguousArray<S>(
+      repeating: 0, count: wantsParameters && layer.hasBias ? count * cout : 0)
+    var columns = ContiguousArray<S>(repeating: 0, count: isPointwise ? 0 : rows * cols)
+    var columnGradient = ContiguousArray<S>(
+      repeating: 0, count: isPointwise || !wantsInput ? 0 : rows * cols)
+    input.withPointer { xp in
+      weights.withPointer { wp in
+        dy.withPointer { gp in
+          dx.withMutablePointer { dxp in
+            dw.withMutablePointer { dwp in
+              columns.withMutablePointer { cp in
+                columnGradient.withMutablePointer { dcp in
+                  for n in 0..<batch {
+                    for g in 0..<layer.groups {
+                      let planes = xp + (n * cin + g * cinG) * height * width
+                      if wantsParameters && !isPointwise { im2col(planes, into: cp) }
+                      let source = isPointwise ? planes : UnsafePointer(cp)
+                      for k in 0..<count {
+                        let b = k * batch + n
+                        let gradient = gp + (b * cout + g * coutG) * cols
+                        if wantsParameters {
+                          // ∂W_g[k] += ∂Y_b,g · colsᵀ.
+                          S.gemm(
+                            transposeA: false, transposeB: true, m: coutG, n: rows, k: cols,
+                            alpha: 1, a: gradient, lda: cols, b: source, ldb: cols, beta: 1,
+                            c: dwp + k * weightCount + g * coutG * rows, ldc: rows)
+                        }
+                        if wantsInput {
+                          // ∂cols = W_gᵀ · ∂Y_b,g, scattered back into ∂X_b.
+                          let target = dxp + (b * cin + g * cinG) * height * width
+                          S.gemm(
+                            transposeA: true, transposeB: false, m: rows, n: cols, k: coutG,
+                            alpha: 1, a: wp + g * coutG * rows, lda: rows, b: gradient,
+                            ldb: cols, beta: 0, c: isPointwise ? target : dcp, ldc: cols)
+                          if !isPointwise { col2im(UnsafePointer(dcp), addingInto: target) }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if wantsParameters && layer.hasBias {
+      dy.withPointer { gp in
+        for b in 0..<(count * batch) {
+          let k = b / batch
+          for c in 0..<cout {
+            let plane = gp + (b * cout + c) * cols
+            var total: S = 0
+            for p in 0..<cols { total += plane[p] }
+            db[k * cout + c] += total
+          }
+        }
+      }
+    }
+    var result = LayerGradients(
+      inputs: [
+        wantsInput ? S.makeTensor(shape: [count * batch] + x.shape.dropFirst(), elements: dx) : nil
+      ])
+    if wantsParameters {
+      let weightShape = request.parameters[0].shape
+      result.parameters = [S.makeTensor(shape: [count] + weightShape, elements: dw)]
+      if layer.hasBias {
+        result.parameters.append(S.makeTensor(shape: [count, cout], elements: db))
+      }
+    }
+    return result
+  }
+}
