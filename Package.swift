@@ -34,7 +34,12 @@ let package = Package(
     .target(name: "ResultFiles"),
     .target(name: "Geometry"),
     .target(name: "MeshFiles", dependencies: ["Geometry", "CAssimp", "ResultFiles"]),
-    .target(name: "NeuralNetworks", dependencies: ["Tensors", "ResultFiles"]),
+    .target(
+      name: "NeuralNetworks", dependencies: ["Tensors", "ResultFiles"],
+      // The engine's kernels are generic over Float/Double and specialised by the optimiser;
+      // unoptimised they run 20–50× slower, which would make the architecture golden tests
+      // (full-size torchvision networks, Float64 and Float32) take minutes in debug builds.
+      swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
     .target(name: "Rendering", dependencies: ["Geometry", "Tensors"]),
     .target(name: "ImageFiles", dependencies: ["CPNG", "Tensors", "ResultFiles"]),
     .executableTarget(
@@ -42,6 +47,7 @@ let package = Package(
       dependencies: [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "Tensors", "ResultFiles", "Geometry", "MeshFiles", "Rendering", "ImageFiles",
+        "NeuralNetworks",
       ]),
 
     .target(
@@ -66,7 +72,9 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "SemrobCLITests",
-      dependencies: ["SemrobCLI", "TestSupport", "ImageFiles", "Tensors", "ResultFiles"]),
+      dependencies: ["SemrobCLI", "TestSupport", "ImageFiles", "Tensors", "ResultFiles"],
+      // Read through #filePath so SEMROB_RECORD_SNAPSHOTS=1 can rewrite them in place.
+      exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

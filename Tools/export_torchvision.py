@@ -30,7 +30,6 @@ Examples:
       --sample-input x.npy --sample-logits logits.npy --batch 2 --size 224
 """
 import argparse
-import contextlib
 import json
 import pathlib
 import sys
@@ -41,36 +40,10 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 
-@contextlib.contextmanager
-def tolerant_operator_registration():
-    """Lets torchvision import on a CPU-only torch: failed fake-kernel registrations of its C++
-    operators (nms, roi_align, ...) are skipped; classifiers never call those operators."""
-    original = torch.library.register_fake
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from torchvision_import import torchvision  # noqa: E402
 
-    def register_fake(*args, **kwargs):
-        try:
-            decorator = original(*args, **kwargs)
-        except Exception:  # noqa: BLE001 - the operator is absent from this torch build
-            return lambda function: function
-
-        def tolerant(function):
-            try:
-                return decorator(function)
-            except Exception:  # noqa: BLE001
-                return function
-
-        return tolerant
-
-    torch.library.register_fake = register_fake
-    try:
-        yield
-    finally:
-        torch.library.register_fake = original
-
-
-with tolerant_operator_registration():
-    import torchvision  # noqa: E402
-    from torchvision import models  # noqa: E402
+models = torchvision.models
 
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]

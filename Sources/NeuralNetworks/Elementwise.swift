@@ -42,13 +42,13 @@ enum Elementwise {
 }
 
 /// How a convolution or linear layer initialises its weights.
-public enum WeightInitialization: String, Sendable, Hashable {
+public enum WeightInitialization: Sendable, Hashable {
   /// PyTorch's default: `U(−1/√fan_in, 1/√fan_in)` for weights and bias
   /// (`kaiming_uniform_(a=√5)`).
   case pytorchDefault
   /// He et al. normal with `fan_out` and ReLU gain, `N(0, 2/fan_out)`, bias 0 (torchvision
   /// ResNet and VGG convolutions).
   case kaimingNormalFanOut
-  /// `N(0, 0.01²)`, bias 0 (torchvision VGG classifier).
-  case normal001
+  /// `N(0, σ²)`, bias 0 (torchvision VGG classifier: σ = 0.01; Inception: σ = 0.1).
+  case normal(standardDeviation: Double)
 }

@@ -154,11 +154,11 @@ public struct Network: Sendable {
 
   /// A text table of the nodes: name, kind, output shape, parameter count.
   public var summary: String {
-    var lines = ["\(pad("node", 34)) \(pad("kind", 14)) \(pad("output", 18)) parameters"]
+    var lines = ["\(pad("node", 34)) \(pad("kind", 17)) \(pad("output", 18)) parameters"]
     for node in nodes {
       let count = node.parameterPaths.reduce(0) { $0 + parameters[$1]!.count }
       lines.append(
-        "\(pad(node.name, 34)) \(pad(node.layer.kind, 14)) "
+        "\(pad(node.name, 34)) \(pad(node.layer.kind, 17)) "
           + "\(pad(node.outputShape.map(String.init).joined(separator: "×"), 18)) \(count)")
     }
     lines.append("total parameters: \(parameterCount), MACs per sample: \(multiplyAccumulates)")

@@ -34,6 +34,13 @@ public struct NetworkBuilder: Sendable {
   /// The network input.
   public var input: Value { Value(index: Network.inputNode, shape: inputShape) }
 
+  /// The output of the most recently added node, or the input before any node is added
+  /// (architectures start here, after an optional input normalisation).
+  public var last: Value {
+    nodes.isEmpty
+      ? input : Value(index: nodes.count - 1, shape: nodes[nodes.count - 1].outputShape)
+  }
+
   /// The per-sample shape of a value.
   ///
   /// - Parameter value: A value of this builder.
@@ -89,22 +96,54 @@ public struct NetworkBuilder: Sendable {
     return Value(index: nodes.count - 1, shape: outputShape)
   }
 
+  /// The path and shape of every parameter and buffer, in definition order, without
+  /// allocating them.
+  ///
+  /// - Returns: Paths and shapes (parameters and buffers of each node, node by node).
+  /// - Throws: ``NetworkShapeError`` for the first shape or naming problem.
+  public func tensorShapes() throws(NetworkShapeError) -> [(path: String, shape: [Int])] {
+    if let failure { throw failure }
+    return nodes.flatMap { node in
+      zip(node.parameterPaths, node.layer.parameterSpecs.map(\.shape)).map { ($0, $1) }
+        + zip(node.bufferPaths, node.layer.bufferSpecs.map(\.shape)).map { ($0, $1) }
+    }
+  }
+
+  /// Multiply–accumulates of one forward pass of one sample.
+  ///
+  /// - Returns: The sum over the nodes added so far.
+  /// - Throws: ``NetworkShapeError`` for the first shape or naming problem.
+  public func multiplyAccumulates() throws(NetworkShapeError) -> Int {
+    if let failure { throw failure }
+    return nodes.reduce(0) { total, node in
+      total
+        + node.layer.multiplyAccumulates(
+          for: node.inputs.map { $0 == Network.inputNode ? inputShape : nodes[$0].outputShape })
+    }
+  }
+
   /// Finishes the network (the last node added is the output) with fresh parameters.
   ///
   /// Parameters are initialised as PyTorch initialises each layer, from one seeded generator
-  /// advanced in node order, so a seed fixes the network.
+  /// advanced in node order, so a seed fixes the network. Without a seed the parameters are
+  /// zero (for networks whose weights are loaded next); buffers always start at their
+  /// defaults.
   ///
-  /// - Parameter seed: The initialisation seed.
+  /// - Parameter seed: The initialisation seed, or `nil` for zero parameters.
   /// - Returns: A Float32 network.
   /// - Throws: ``NetworkShapeError`` for the first shape or naming problem.
-  public func build(seed: UInt64 = 0) throws(NetworkShapeError) -> Network {
+  public func build(seed: UInt64? = 0) throws(NetworkShapeError) -> Network {
     if let failure { throw failure }
     guard !nodes.isEmpty else { throw NetworkShapeError("the network has no layers") }
-    var random = RandomGenerator(seed: seed)
+    var random = RandomGenerator(seed: seed ?? 0)
     var parameters: [String: Tensor] = [:]
     var buffers: [String: Tensor] = [:]
     for node in nodes {
-      for (path, value) in zip(node.parameterPaths, node.layer.initialParameters(random: &random)) {
+      let values =
+        seed == nil
+        ? node.layer.parameterSpecs.map { Tensor(zeros: $0.shape) }
+        : node.layer.initialParameters(random: &random)
+      for (path, value) in zip(node.parameterPaths, values) {
         parameters[path] = value
       }
       for (path, value) in zip(node.bufferPaths, node.layer.initialBuffers()) {

@@ -72,16 +72,26 @@ enum OutputFiles {
     try tensor.write(npyTo: URL(fileURLWithPath: path))
   }
 
+  /// A result document with provenance (version, arguments, input hashes, settings, seed).
+  static func resultDocument<Payload: Codable>(
+    schema: String, payload: Payload, inputs: [URL], settings: some Encodable, seed: UInt64,
+    threads: Int
+  ) throws -> ResultDocument<Payload> {
+    let provenance = Provenance(
+      semrobVersion: SemrobVersion.string, arguments: Array(CommandLine.arguments.dropFirst()),
+      inputFiles: try Provenance.digests(of: inputs), settings: try jsonObject(settings),
+      seed: seed, threadCount: threads)
+    return ResultDocument(schema: schema, provenance: provenance, payload: payload)
+  }
+
   /// Writes a result document with provenance next to the outputs, and optionally prints it.
   static func writeResult<Payload: Codable>(
     schema: String, payload: Payload, inputs: [URL], settings: some Encodable, seed: UInt64,
     threads: Int, to path: String, alsoToStandardOutput: Bool
   ) throws {
-    let provenance = Provenance(
-      semrobVersion: SemrobVersion.string, arguments: Array(CommandLine.arguments.dropFirst()),
-      inputFiles: try Provenance.digests(of: inputs), settings: try jsonObject(settings),
-      seed: seed, threadCount: threads)
-    let document = ResultDocument(schema: schema, provenance: provenance, payload: payload)
+    let document = try resultDocument(
+      schema: schema, payload: payload, inputs: inputs, settings: settings, seed: seed,
+      threads: threads)
     try document.write(to: URL(fileURLWithPath: path))
     if alsoToStandardOutput {
       print(String(decoding: try document.encoded(), as: UTF8.self))

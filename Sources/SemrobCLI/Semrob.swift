@@ -6,5 +6,8 @@ struct Semrob: ParsableCommand {
     commandName: "semrob",
     abstract: "Render meshes, probe classifiers and measure semantic robustness.",
     version: SemrobVersion.string,
-    subcommands: [Render.self, ListShapes.self, MeshInfo.self, MakeMesh.self, Bench.self])
+    subcommands: [
+      Render.self, ListShapes.self, MeshInfo.self, MakeMesh.self, Classify.self, Models.self,
+      Bench.self,
+    ])
 }

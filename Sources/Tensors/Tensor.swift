@@ -28,24 +28,35 @@ public struct Tensor: Sendable, Hashable {
 
   /// The Float32 elements in row-major order (empty for a Float64 tensor).
   ///
-  /// Mutating in place (`withUnsafeMutableBufferPointer`) does not copy unless the storage
-  /// is shared; the element count must not change.
-  public var scalars: ContiguousArray<Float> {
-    didSet {
-      precondition(
-        scalars.count == (elementType == .float32 ? count : 0),
-        "Tensor.scalars: count changed to \(scalars.count) (shape \(shape), \(elementType))")
-    }
-  }
+  /// Other modules change elements through ``withUnsafeMutableScalars(_:)`` (in place, no
+  /// copy unless the storage is shared) or build a new tensor.
+  public internal(set) var scalars: ContiguousArray<Float>
 
   /// The Float64 elements in row-major order (empty for a Float32 tensor).
-  public var float64Scalars: ContiguousArray<Double> {
-    didSet {
-      precondition(
-        float64Scalars.count == (elementType == .float64 ? count : 0),
-        "Tensor.float64Scalars: count changed to \(float64Scalars.count) (shape \(shape), "
-          + "\(elementType))")
-    }
+  public internal(set) var float64Scalars: ContiguousArray<Double>
+
+  /// Mutates the Float32 elements in place.
+  ///
+  /// - Parameter body: Receives the row-major elements (precondition: a Float32 tensor).
+  /// - Returns: What `body` returns.
+  /// - Complexity: O(1) plus a copy when the storage is shared.
+  public mutating func withUnsafeMutableScalars<R>(
+    _ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R
+  ) rethrows -> R {
+    precondition(elementType == .float32, "withUnsafeMutableScalars: the tensor is float64")
+    return try scalars.withUnsafeMutableBufferPointer(body)
+  }
+
+  /// Mutates the Float64 elements in place.
+  ///
+  /// - Parameter body: Receives the row-major elements (precondition: a Float64 tensor).
+  /// - Returns: What `body` returns.
+  /// - Complexity: O(1) plus a copy when the storage is shared.
+  public mutating func withUnsafeMutableFloat64Scalars<R>(
+    _ body: (inout UnsafeMutableBufferPointer<Double>) throws -> R
+  ) rethrows -> R {
+    precondition(elementType == .float64, "withUnsafeMutableFloat64Scalars: the tensor is float32")
+    return try float64Scalars.withUnsafeMutableBufferPointer(body)
   }
 
   /// Creates a Float32 tensor from a shape and its elements in row-major order.

@@ -1,8 +1,8 @@
-import Tensors
 import TestSupport
 import Testing
 
 @testable import NeuralNetworks
+@testable import Tensors
 
 /// Central finite-difference checks of a network's backward pass, in Float64.
 ///

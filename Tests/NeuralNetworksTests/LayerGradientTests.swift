@@ -1,8 +1,8 @@
-import Tensors
 import TestSupport
 import Testing
 
 @testable import NeuralNetworks
+@testable import Tensors
 
 @Suite struct LayerGradientTests {
   struct ConvolutionCase: CustomTestStringConvertible, Sendable {

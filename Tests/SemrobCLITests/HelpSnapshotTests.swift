@@ -7,7 +7,8 @@ import Testing
 /// HelpSnapshotTests` and review the diff like code.
 @Suite struct HelpSnapshotTests {
   static let commands: [[String]] = [
-    [], ["render"], ["shapes"], ["mesh-info"], ["make-mesh"], ["bench"], ["bench", "render"],
+    [], ["render"], ["shapes"], ["mesh-info"], ["make-mesh"], ["classify"], ["models"], ["bench"],
+    ["bench", "render"],
   ]
 
   static let snapshots = CommandRunner.packageRoot.appending(path: "Tests/SemrobCLITests/Snapshots")

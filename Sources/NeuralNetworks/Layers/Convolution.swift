@@ -30,6 +30,9 @@ public struct Convolution2D: Layer {
   public let hasBias: Bool
   /// The weight initialisation.
   public let initialization: WeightInitialization
+  /// Whether a ReLU is applied to the output inside the layer (set by
+  /// ``Network/foldedForInference()``; the backward pass masks by the output).
+  public internal(set) var appliesReLU = false
 
   /// Creates a convolution.
   ///
@@ -92,7 +95,7 @@ public struct Convolution2D: Layer {
   }
 
   /// The kind name used in summaries.
-  public var kind: String { "conv2d" }
+  public var kind: String { appliesReLU ? "conv2d+relu" : "conv2d" }
 
   /// The trainable tensors, in checkpoint order (see the type's documentation).
   public var parameterSpecs: [ParameterSpec] {
@@ -147,8 +150,10 @@ public struct Convolution2D: Layer {
         Elementwise.normal(
           spec.shape, standardDeviation: (2 / Double(fanOut)).squareRoot(), random: &random)
       ]
-    case .normal001:
-      result = [Elementwise.normal(spec.shape, standardDeviation: 0.01, random: &random)]
+    case .normal(let standardDeviation):
+      result = [
+        Elementwise.normal(spec.shape, standardDeviation: standardDeviation, random: &random)
+      ]
     }
     if hasBias {
       result.append(
@@ -345,6 +350,9 @@ struct ConvolutionGeometry {
               }
             }
           }
+          if layer.appliesReLU {
+            for i in 0..<(batch * cout * cols) where !(yp[i] > 0) { yp[i] = 0 }
+          }
         }
       }
     }
@@ -361,7 +369,20 @@ struct ConvolutionGeometry {
     let wantsParameters = request.parameterGradientsNeeded
     let input = S.elements(of: x)
     let weights = S.elements(of: request.parameters[0])
-    let dy = S.elements(of: request.outputGradient)
+    var dy = S.elements(of: request.outputGradient)
+    if layer.appliesReLU {
+      // ∂/∂(pre-activation) = ∂y · [y > 0], the output of sample b mod N.
+      let output = S.elements(of: request.output)
+      let sampleCount = output.count
+      let total = dy.count
+      dy.withMutablePointer { g in
+        output.withPointer { y in
+          for offset in stride(from: 0, to: total, by: max(1, sampleCount)) {
+            for i in 0..<sampleCount where !(y[i] > 0) { g[offset + i] = 0 }
+          }
+        }
+      }
+    }
     let weightCount = cout * rows
     var dx = ContiguousArray<S>(repeating: 0, count: wantsInput ? count * input.count : 0)
     var dw = ContiguousArray<S>(repeating: 0, count: wantsParameters ? count * weightCount : 0)

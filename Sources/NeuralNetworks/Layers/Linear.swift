@@ -75,9 +75,10 @@ public struct Linear: Layer {
           [outputSize, inputSize], standardDeviation: (2 / Double(outputSize)).squareRoot(),
           random: &random)
       ]
-    case .normal001:
+    case .normal(let standardDeviation):
       result = [
-        Elementwise.normal([outputSize, inputSize], standardDeviation: 0.01, random: &random)
+        Elementwise.normal(
+          [outputSize, inputSize], standardDeviation: standardDeviation, random: &random)
       ]
     }
     if hasBias {

@@ -86,6 +86,22 @@ public struct Softmax: Layer {
   }
 }
 
+extension Softmax {
+  /// Softmax (or log-softmax) of `[N, C]` logits, row by row.
+  ///
+  /// - Parameters:
+  ///   - logits: `[N, C]`, Float32 or Float64.
+  ///   - logarithmic: Return log-probabilities.
+  /// - Returns: `[N, C]` of the same element type.
+  public static func probabilities(_ logits: Tensor, logarithmic: Bool = false) -> Tensor {
+    precondition(logits.rank == 2, "Softmax.probabilities: expected [N, C], got \(logits.shape)")
+    switch logits.elementType {
+    case .float32: return Probabilities.softmax(Float.self, logits, logarithmic: logarithmic)
+    case .float64: return Probabilities.softmax(Double.self, logits, logarithmic: logarithmic)
+    }
+  }
+}
+
 /// Numerically stable softmax of `[N, C]` rows.
 enum Probabilities {
   static func softmax<S: EngineScalar>(_: S.Type, _ logits: Tensor, logarithmic: Bool) -> Tensor {
