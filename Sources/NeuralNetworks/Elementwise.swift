@@ -20,6 +20,29 @@ enum Elementwise {
     return S.makeTensor(shape: a.shape, elements: result)
   }
 
+  /// The sum of tensors of one shape, optionally rectified (`max(·, 0)`), computed over the
+  /// engine's workers.
+  static func sum<S: EngineScalar>(_: S.Type, _ inputs: [Tensor], rectified: Bool) -> Tensor {
+    let arrays = UncheckedSendable(inputs.map { S.elements(of: $0) })
+    let count = inputs[0].count
+    let result = ContiguousArray<S>(unsafeUninitializedCapacity: count) { buffer, initialized in
+      let target = buffer.baseAddress!
+      let chunks = max(1, min(Workers.count, count / 65_536))
+      Workers.split(count, workers: chunks) { _, range in
+        arrays.value[0].withPointer { first in
+          (target + range.lowerBound).initialize(
+            from: first + range.lowerBound, count: range.count)
+        }
+        for array in arrays.value.dropFirst() {
+          array.withPointer { p in for i in range { target[i] += p[i] } }
+        }
+        if rectified { for i in range where !(target[i] > 0) { target[i] = 0 } }
+      }
+      initialized = count
+    }
+    return S.makeTensor(shape: inputs[0].shape, elements: result)
+  }
+
   /// A Float32 tensor with elements drawn from `U[−bound, bound)` in row-major order.
   static func uniform(_ shape: [Int], bound: Double, random: inout RandomGenerator) -> Tensor {
     let count = shape.reduce(1, *)

@@ -7,7 +7,7 @@ extension Network {
   /// For a convolution `y = W ∗ x + b` read only by a batch norm with inference scale
   /// `s_c = γ_c / √(σ²_c + ε)` and shift `t_c = β_c − μ_c s_c`, the pair becomes one
   /// convolution with `W'_c = s_c W_c` and `b'_c = s_c b_c + t_c` (exact up to rounding). A
-  /// ReLU that reads only a convolution is then applied inside that convolution. The result
+  /// ReLU that reads only a convolution or a residual addition is then applied inside it. The result
   /// computes the same function as the original in inference mode, with fewer passes over
   /// memory; its input gradients are exact, and its parameters (under the convolution's
   /// path, with a `bias` added where folding created one) are for inference only — train
@@ -68,6 +68,17 @@ extension Network {
           name: lastNode.name, layer: conv, inputs: lastNode.inputs,
           outputShape: lastNode.outputShape, parameterPaths: lastNode.parameterPaths,
           bufferPaths: lastNode.bufferPaths)
+        replacement[index] = newNodes.count - 1
+        continue
+      }
+      if node.layer is ReLU, source != Self.inputNode, readers[source] == 1,
+        let lastNode = last, inputs[0] == newNodes.count - 1,
+        var add = lastNode.layer as? Add, !add.appliesReLU
+      {
+        add.appliesReLU = true
+        newNodes[newNodes.count - 1] = Node(
+          name: lastNode.name, layer: add, inputs: lastNode.inputs,
+          outputShape: lastNode.outputShape, parameterPaths: [], bufferPaths: [])
         replacement[index] = newNodes.count - 1
         continue
       }

@@ -36,7 +36,7 @@ struct Classify: ParsableCommand {
   }
 
   func run() throws {
-    Parallelism.useBLAS(threads: threads)
+    Parallelism.useOwnLoops(threads: threads)
     let (classifier, modelFiles) = try source.load()
     let size = classifier.inputSize
     let batch: Tensor

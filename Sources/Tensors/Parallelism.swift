@@ -1,5 +1,6 @@
 internal import CBLAS
 import Foundation
+import Synchronization
 
 /// The one place that decides where threads go (BLAS or semrob's own loops).
 ///
@@ -15,6 +16,13 @@ public enum Parallelism {
   /// The number of threads OpenBLAS currently uses.
   public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 
+  /// The thread count of semrob's own parallel loops inside library kernels (the network
+  /// engine splits images or GEMM blocks over this many workers). 1 until a command calls
+  /// ``useOwnLoops(threads:)``, so tests and library users get serial, deterministic kernels.
+  public static var ownLoopThreads: Int { threadSetting.withLock { $0 } }
+
+  private static let threadSetting = Mutex(1)
+
   /// Gives the threads to semrob's own loops: BLAS runs single-threaded.
   ///
   /// - Parameter threads: Requested thread count, or `nil` for all cores.
@@ -22,7 +30,9 @@ public enum Parallelism {
   @discardableResult
   public static func useOwnLoops(threads: Int?) -> Int {
     openblas_set_num_threads(1)
-    return max(1, threads ?? coreCount)
+    let count = max(1, threads ?? coreCount)
+    threadSetting.withLock { $0 = count }
+    return count
   }
 
   /// Gives the threads to BLAS: semrob's own loops run serially.
@@ -34,6 +44,7 @@ public enum Parallelism {
     let n = max(1, threads ?? coreCount)
     precondition(n <= Int32.max, "useBLAS(threads:): \(n) threads is too many")
     openblas_set_num_threads(Int32(n))
+    threadSetting.withLock { $0 = 1 }
     return 1
   }
 }

@@ -37,9 +37,15 @@ public struct ReLU: Layer {
   }
 
   private static func forward<S: EngineScalar>(_: S.Type, _ x: Tensor) -> Tensor {
-    var values = S.elements(of: x)
-    values.withMutablePointer { p in for i in 0..<x.count where !(p[i] > 0) { p[i] = 0 } }
-    return S.makeTensor(shape: x.shape, elements: values)
+    Elementwise.sum(S.self, [x], rectified: true)
+  }
+
+  /// The output gradient masked by `output > 0` (for layers with a fused ReLU).
+  static func masked(_ request: BackwardRequest) -> Tensor {
+    switch request.output.elementType {
+    case .float32: backward(Float.self, request)
+    case .float64: backward(Double.self, request)
+    }
   }
 
   /// Propagates output cotangents to the inputs and parameters.

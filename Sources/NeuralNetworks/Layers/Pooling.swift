@@ -529,33 +529,37 @@ struct PoolingWindows {
             rows.ends.withUnsafeBufferPointer { rowEnds in
               columns.starts.withUnsafeBufferPointer { columnStarts in
                 columns.ends.withUnsafeBufferPointer { columnEnds in
-                  for plane in 0..<planes {
-                    let source = xp + plane * planeSize
-                    let target = yp + plane * outputPlane
-                    let indexTarget =
-                      recordIndices ? indexBuffer.baseAddress.map { $0 + plane * outputPlane } : nil
-                    for oh in 0..<outputHeight {
-                      let (h0, h1) = (rowStarts[oh], rowEnds[oh])
-                      for ow in 0..<outputWidth {
-                        let (w0, w1) = (columnStarts[ow], columnEnds[ow])
-                        var best = -S.infinity
-                        var bestIndex = h0 < h1 && w0 < w1 ? h0 * width + w0 : -1
-                        var h = h0
-                        while h < h1 {
-                          let line = h * width
-                          var w = w0
-                          while w < w1 {
-                            let value = source[line + w]
-                            if value > best || value.isNaN {
-                              best = value
-                              bestIndex = line + w
+                  let indexBase = indexBuffer.baseAddress
+                  // Planes are independent: split them over the engine's workers.
+                  Workers.split(planes, workers: Workers.count) { _, planeRange in
+                    for plane in planeRange {
+                      let source = xp + plane * planeSize
+                      let target = yp + plane * outputPlane
+                      let indexTarget =
+                        recordIndices ? indexBase.map { $0 + plane * outputPlane } : nil
+                      for oh in 0..<outputHeight {
+                        let (h0, h1) = (rowStarts[oh], rowEnds[oh])
+                        for ow in 0..<outputWidth {
+                          let (w0, w1) = (columnStarts[ow], columnEnds[ow])
+                          var best = -S.infinity
+                          var bestIndex = h0 < h1 && w0 < w1 ? h0 * width + w0 : -1
+                          var h = h0
+                          while h < h1 {
+                            let line = h * width
+                            var w = w0
+                            while w < w1 {
+                              let value = source[line + w]
+                              if value > best || value.isNaN {
+                                best = value
+                                bestIndex = line + w
+                              }
+                              w += columnStep
                             }
-                            w += columnStep
+                            h += rowStep
                           }
-                          h += rowStep
+                          target[oh * outputWidth + ow] = best
+                          indexTarget?[oh * outputWidth + ow] = Int32(truncatingIfNeeded: bestIndex)
                         }
-                        target[oh * outputWidth + ow] = best
-                        indexTarget?[oh * outputWidth + ow] = Int32(truncatingIfNeeded: bestIndex)
                       }
                     }
                   }

@@ -45,11 +45,15 @@ public struct Flatten: Layer {
 
 /// Element-wise sum of two or more inputs of one shape (residual connections).
 public struct Add: Layer {
+  /// Whether a ReLU is applied to the sum inside the layer (set by
+  /// ``Network/foldedForInference()``; the backward pass masks by the output).
+  public internal(set) var appliesReLU = false
+
   /// Creates an addition.
   public init() {}
 
   /// The kind name used in summaries.
-  public var kind: String { "add" }
+  public var kind: String { appliesReLU ? "add+relu" : "add" }
   /// The accepted number of inputs.
   public var inputArity: ClosedRange<Int> { 2...Int.max }
 
@@ -76,7 +80,10 @@ public struct Add: Layer {
   public func forward(
     inputs: [Tensor], parameters: [Tensor], buffers: inout [Tensor], context: inout ForwardContext
   ) -> (output: Tensor, cache: LayerCache) {
-    (inputs.dropFirst().reduce(inputs[0], Elementwise.sum), .empty)
+    switch inputs[0].elementType {
+    case .float32: (Elementwise.sum(Float.self, inputs, rectified: appliesReLU), .empty)
+    case .float64: (Elementwise.sum(Double.self, inputs, rectified: appliesReLU), .empty)
+    }
   }
 
   /// Propagates output cotangents to the inputs and parameters.
@@ -84,8 +91,8 @@ public struct Add: Layer {
   /// - Parameter request: Gradients, forward values and what is needed.
   /// - Returns: The requested gradients.
   public func backward(_ request: BackwardRequest) -> LayerGradients {
-    LayerGradients(
-      inputs: request.inputGradientsNeeded.map { $0 ? request.outputGradient : nil })
+    let gradient = appliesReLU ? ReLU.masked(request) : request.outputGradient
+    return LayerGradients(inputs: request.inputGradientsNeeded.map { $0 ? gradient : nil })
   }
 }
 

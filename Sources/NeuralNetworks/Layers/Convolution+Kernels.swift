@@ -1,0 +1,293 @@
+import Tensors
+
+/// The convolution kernels: im2col/col2im and the GEMMs, split over semrob's own workers.
+///
+/// Work division (single-threaded BLAS inside every worker):
+/// - forward and backward with at least as many (sample, group) units as workers: each worker
+///   takes whole samples, with its own column buffer (and its own weight-gradient accumulator,
+///   summed at the end);
+/// - fewer units (batch 1): im2col/col2im are split by input channel and the GEMMs by output
+///   blocks, so one image still uses every core.
+extension ConvolutionGeometry {
+  /// Fills rows of `columns` (`[columnRows, positions]`) for the input channels `channels` of
+  /// the group whose planes start at `source`.
+  func im2col<S: EngineScalar>(
+    _ source: UnsafePointer<S>, into columns: UnsafeMutablePointer<S>,
+    channels: Range<Int>? = nil
+  ) {
+    let (kh, kw) = (layer.kernelSize[0], layer.kernelSize[1])
+    let (sh, sw) = (layer.stride[0], layer.stride[1])
+    let (ph, pw) = (layer.padding[0], layer.padding[1])
+    let (dh, dw) = (layer.dilation[0], layer.dilation[1])
+    let channelRange = channels ?? 0..<groupInputChannels
+    var row = channelRange.lowerBound * kh * kw
+    for c in channelRange {
+      let plane = source + c * height * width
+      for i in 0..<kh {
+        let rows = Self.validRange(
+          offset: i * dh - ph, stride: sh, size: height, outputs: outputHeight)
+        for j in 0..<kw {
+          let columnsRange = Self.validRange(
+            offset: j * dw - pw, stride: sw, size: width, outputs: outputWidth)
+          let target = columns + row * positions
+          row += 1
+          for oh in 0..<outputHeight {
+            let line = target + oh * outputWidth
+            guard rows.contains(oh), !columnsRange.isEmpty else {
+              line.update(repeating: 0, count: outputWidth)
+              continue
+            }
+            let inputRow = plane + (oh * sh - ph + i * dh) * width
+            line.update(repeating: 0, count: columnsRange.lowerBound)
+            let start = columnsRange.lowerBound * sw - pw + j * dw
+            if sw == 1 {
+              (line + columnsRange.lowerBound).update(
+                from: inputRow + start, count: columnsRange.count)
+            } else {
+              for (k, ow) in columnsRange.enumerated() { line[ow] = inputRow[start + k * sw] }
+            }
+            (line + columnsRange.upperBound).update(
+              repeating: 0, count: outputWidth - columnsRange.upperBound)
+          }
+        }
+      }
+    }
+  }
+
+  /// Adds rows of `columns` (`[columnRows, positions]`) for the input channels `channels` back
+  /// into the group's planes at `target`.
+  func col2im<S: EngineScalar>(
+    _ columns: UnsafePointer<S>, addingInto target: UnsafeMutablePointer<S>,
+    channels: Range<Int>? = nil
+  ) {
+    let (kh, kw) = (layer.kernelSize[0], layer.kernelSize[1])
+    let (sh, sw) = (layer.stride[0], layer.stride[1])
+    let (ph, pw) = (layer.padding[0], layer.padding[1])
+    let (dh, dw) = (layer.dilation[0], layer.dilation[1])
+    let channelRange = channels ?? 0..<groupInputChannels
+    var row = channelRange.lowerBound * kh * kw
+    for c in channelRange {
+      let plane = target + c * height * width
+      for i in 0..<kh {
+        let rows = Self.validRange(
+          offset: i * dh - ph, stride: sh, size: height, outputs: outputHeight)
+        for j in 0..<kw {
+          let columnsRange = Self.validRange(
+            offset: j * dw - pw, stride: sw, size: width, outputs: outputWidth)
+          let source = columns + row * positions
+          row += 1
+          guard !columnsRange.isEmpty else { continue }
+          let start = columnsRange.lowerBound * sw - pw + j * dw
+          for oh in rows {
+            let line = source + oh * outputWidth
+            let inputRow = plane + (oh * sh - ph + i * dh) * width + start
+            for (k, ow) in columnsRange.enumerated() { inputRow[k * sw] += line[ow] }
+          }
+        }
+      }
+    }
+  }
+
+  /// Bias and fused ReLU of one `[C_out/g, positions]` output block.
+  private func epilogue<S: EngineScalar>(
+    _ block: UnsafeMutablePointer<S>, bias: UnsafePointer<S>?, firstChannel: Int
+  ) {
+    let (cols, coutG) = (positions, groupOutputChannels)
+    if let bias {
+      for c in 0..<coutG {
+        let plane = block + c * cols
+        let value = bias[firstChannel + c]
+        for p in 0..<cols { plane[p] += value }
+      }
+    }
+    if layer.appliesReLU {
+      for i in 0..<(coutG * cols) where !(block[i] > 0) { block[i] = 0 }
+    }
+  }
+
+  func forward<S: EngineScalar>(_: S.Type, _ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    let batch = x.shape[0]
+    let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
+    let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
+    let input = S.elements(of: x)
+    let weights = S.elements(of: weight)
+    let biasValues = bias.map { S.elements(of: $0) } ?? []
+    let workers = Workers.count
+    let units = batch * groups
+    let parallelUnits = workers > 1 && units >= workers
+    let scratch = ScratchBuffers<S>(
+      workers: parallelUnits ? workers : 1, size: isPointwise ? 0 : rows * cols)
+    defer { scratch.deallocate() }
+    // Every element is written by the GEMM (β = 0), so the output starts uninitialised.
+    let output = ContiguousArray<S>(unsafeUninitializedCapacity: batch * cout * cols) {
+      buffer, initialized in
+      let yp = buffer.baseAddress!
+      input.withPointer { xp in
+        weights.withPointer { wp in
+          biasValues.withPointer { bp in
+            let biasPointer = bias == nil ? nil : bp
+            func unit(_ n: Int, _ g: Int, worker: Int, innerWorkers: Int) {
+              let planes = xp + (n * cin + g * cinG) * height * width
+              let columns = scratch[worker]
+              if !isPointwise {
+                Workers.split(cinG, workers: innerWorkers) { _, channels in
+                  im2col(planes, into: columns, channels: channels)
+                }
+              }
+              let block = yp + (n * cout + g * coutG) * cols
+              Workers.gemm(
+                transposeA: false, transposeB: false, m: coutG, n: cols, k: rows, alpha: 1,
+                a: wp + g * coutG * rows, lda: rows,
+                b: isPointwise ? planes : UnsafePointer(columns), ldb: cols, beta: 0, c: block,
+                ldc: cols, workers: innerWorkers)
+              epilogue(block, bias: biasPointer, firstChannel: g * coutG)
+            }
+            if parallelUnits {
+              Workers.split(units, workers: workers) { worker, range in
+                for u in range { unit(u / groups, u % groups, worker: worker, innerWorkers: 1) }
+              }
+            } else {
+              for u in 0..<units { unit(u / groups, u % groups, worker: 0, innerWorkers: workers) }
+            }
+          }
+        }
+      }
+      initialized = batch * cout * cols
+    }
+    return S.makeTensor(shape: [batch, cout, outputHeight, outputWidth], elements: output)
+  }
+
+  func backward<S: EngineScalar>(_: S.Type, _ request: BackwardRequest) -> LayerGradients {
+    let x = request.inputs[0]
+    let batch = x.shape[0]
+    let count = request.cotangentCount
+    let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
+    let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
+    let wantsInput = request.inputGradientsNeeded[0]
+    let wantsParameters = request.parameterGradientsNeeded
+    let input = S.elements(of: x)
+    let weights = S.elements(of: request.parameters[0])
+    var dy = S.elements(of: request.outputGradient)
+    if layer.appliesReLU {
+      // ∂/∂(pre-activation) = ∂y · [y > 0], the output of sample b mod N.
+      let output = S.elements(of: request.output)
+      let sampleCount = output.count
+      let total = dy.count
+      dy.withMutablePointer { g in
+        output.withPointer { y in
+          for offset in stride(from: 0, to: total, by: max(1, sampleCount)) {
+            for i in 0..<sampleCount where !(y[i] > 0) { g[offset + i] = 0 }
+          }
+        }
+      }
+    }
+    let weightCount = cout * rows
+    let workers = Workers.count
+    // Samples are the parallel unit (all K cotangents of a sample stay in one worker, which
+    // owns that sample's input-gradient slices and its own weight-gradient accumulator).
+    let parallelSamples = workers > 1 && batch >= workers
+    let lanes = parallelSamples ? workers : 1
+    let columns = ScratchBuffers<S>(workers: lanes, size: isPointwise ? 0 : rows * cols)
+    let columnGradients = ScratchBuffers<S>(
+      workers: lanes, size: isPointwise || !wantsInput ? 0 : rows * cols)
+    let weightGradients = ScratchBuffers<S>(
+      workers: lanes, size: wantsParameters ? count * weightCount : 0)
+    defer {
+      columns.deallocate()
+      columnGradients.deallocate()
+      weightGradients.deallocate()
+    }
+    var dx = ContiguousArray<S>(repeating: 0, count: wantsInput ? count * input.count : 0)
+    input.withPointer { xp in
+      weights.withPointer { wp in
+        dy.withPointer { gp in
+          dx.withMutablePointer { dxp in
+            func sample(_ n: Int, lane: Int, innerWorkers: Int) {
+              let dwp = weightGradients[lane]
+              let cp = columns[lane]
+              let dcp = columnGradients[lane]
+              for g in 0..<groups {
+                let planes = xp + (n * cin + g * cinG) * height * width
+                if wantsParameters && !isPointwise {
+                  Workers.split(cinG, workers: innerWorkers) { _, channels in
+                    im2col(planes, into: cp, channels: channels)
+                  }
+                }
+                let source = isPointwise ? planes : UnsafePointer(cp)
+                for k in 0..<count {
+                  let b = k * batch + n
+                  let gradient = gp + (b * cout + g * coutG) * cols
+                  if wantsParameters {
+                    // ∂W_g[k] += ∂Y_b,g · colsᵀ.
+                    Workers.gemm(
+                      transposeA: false, transposeB: true, m: coutG, n: rows, k: cols, alpha: 1,
+                      a: gradient, lda: cols, b: source, ldb: cols, beta: 1,
+                      c: dwp + k * weightCount + g * coutG * rows, ldc: rows,
+                      workers: innerWorkers)
+                  }
+                  if wantsInput {
+                    // ∂cols = W_gᵀ · ∂Y_b,g, scattered back into ∂X_b; split by input channel
+                    // so each worker's col2im touches its own planes.
+                    let target = dxp + (b * cin + g * cinG) * height * width
+                    let kernelArea = rows / cinG
+                    Workers.split(cinG, workers: innerWorkers) { _, channels in
+                      let first = channels.lowerBound * kernelArea
+                      let destination = isPointwise ? target : dcp
+                      S.gemm(
+                        transposeA: true, transposeB: false, m: channels.count * kernelArea,
+                        n: cols, k: coutG, alpha: 1, a: wp + g * coutG * rows + first, lda: rows,
+                        b: gradient, ldb: cols, beta: 0, c: destination + first * cols,
+                        ldc: cols)
+                      if !isPointwise {
+                        col2im(UnsafePointer(dcp), addingInto: target, channels: channels)
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            if parallelSamples {
+              Workers.split(batch, workers: workers) { worker, range in
+                for n in range { sample(n, lane: worker, innerWorkers: 1) }
+              }
+            } else {
+              for n in 0..<batch { sample(n, lane: 0, innerWorkers: workers) }
+            }
+          }
+        }
+      }
+    }
+    var result = LayerGradients(
+      inputs: [
+        wantsInput
+          ? S.makeTensor(shape: [count * batch] + x.shape.dropFirst(), elements: dx) : nil
+      ])
+    if wantsParameters {
+      // Sum the workers' accumulators in worker order (fixed for a thread count).
+      var dw = ContiguousArray<S>(repeating: 0, count: count * weightCount)
+      dw.withMutablePointer { target in
+        for lane in 0..<lanes {
+          let part = weightGradients[lane]
+          for i in 0..<(count * weightCount) { target[i] += part[i] }
+        }
+      }
+      result.parameters = [S.makeTensor(shape: [count] + request.parameters[0].shape, elements: dw)]
+      if layer.hasBias {
+        var db = ContiguousArray<S>(repeating: 0, count: count * cout)
+        dy.withPointer { gp in
+          for b in 0..<(count * batch) {
+            let k = b / batch
+            for c in 0..<cout {
+              let plane = gp + (b * cout + c) * cols
+              var total: S = 0
+              for p in 0..<cols { total += plane[p] }
+              db[k * cout + c] += total
+            }
+          }
+        }
+        result.parameters.append(S.makeTensor(shape: [count, cout], elements: db))
+      }
+    }
+    return result
+  }
+}

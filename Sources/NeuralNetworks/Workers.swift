@@ -1,0 +1,79 @@
+import Dispatch
+import Tensors
+
+/// semrob's own parallel loops inside the engine, sized by `Parallelism.ownLoopThreads`.
+///
+/// Work is split into contiguous chunks, one per worker; each chunk's arithmetic is the same
+/// as in a serial run (single-threaded BLAS on the same blocks), so results do not depend on
+/// the thread count.
+enum Workers {
+  /// The worker count for this call (1 unless a command gave the threads to own loops).
+  static var count: Int { Parallelism.ownLoopThreads }
+
+  /// Runs `body(worker, range)` over `0..<total` split into at most `workers` chunks.
+  static func split(_ total: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
+    let used = min(workers, total)
+    guard used > 1 else {
+      if total > 0 { body(0, 0..<total) }
+      return
+    }
+    // The chunks touch disjoint memory (callers guarantee it); the closure is only called
+    // while `split` runs.
+    withoutActuallyEscaping(body) { escapable in
+      let work = UncheckedSendable(escapable)
+      DispatchQueue.concurrentPerform(iterations: used) { worker in
+        work.value(worker, (worker * total / used)..<((worker + 1) * total / used))
+      }
+    }
+  }
+
+  /// `C ← α op(A) op(B) + β C` with the output split over workers by columns (when `n` is the
+  /// larger side) or rows.
+  static func gemm<S: EngineScalar>(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
+    a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, beta: S,
+    c: UnsafeMutablePointer<S>, ldc: Int, workers: Int
+  ) {
+    // Below ~4 MFLOP per worker the split costs more than it saves.
+    let useful = max(1, min(workers, 2 * m * n * k / 4_000_000))
+    if n >= m {
+      split(n, workers: useful) { _, columns in
+        S.gemm(
+          transposeA: transposeA, transposeB: transposeB, m: m, n: columns.count, k: k,
+          alpha: alpha, a: a, lda: lda,
+          b: b + (transposeB ? columns.lowerBound * ldb : columns.lowerBound), ldb: ldb,
+          beta: beta, c: c + columns.lowerBound, ldc: ldc)
+      }
+    } else {
+      split(m, workers: useful) { _, rows in
+        S.gemm(
+          transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,
+          alpha: alpha, a: a + (transposeA ? rows.lowerBound : rows.lowerBound * lda), lda: lda,
+          b: b, ldb: ldb, beta: beta, c: c + rows.lowerBound * ldc, ldc: ldc)
+      }
+    }
+  }
+}
+
+/// Carries a value across the `@Sendable` boundary of `concurrentPerform`; safe because the
+/// workers write disjoint memory and the value outlives the parallel loop.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
+/// A scratch buffer per worker, freed at the end of the scope.
+struct ScratchBuffers<S: EngineScalar> {
+  private let base: UnsafeMutablePointer<S>
+  private let size: Int
+
+  init(workers: Int, size: Int) {
+    self.size = max(1, size)
+    base = .allocate(capacity: workers * self.size)
+    base.initialize(repeating: 0, count: workers * self.size)
+  }
+
+  subscript(worker: Int) -> UnsafeMutablePointer<S> { base + worker * size }
+
+  func deallocate() { base.deallocate() }
+}

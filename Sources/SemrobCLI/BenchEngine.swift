@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import NeuralNetworks
+import Tensors
+
+/// `semrob bench engine`: images/s of the network engine.
+struct BenchEngine: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "engine",
+    abstract: "Time forward passes, input gradients or training steps of an architecture.",
+    discussion: """
+      Random weights and seeded inputs in [0, 1]. forward: inference with batch norm folded;
+      input-gradient: ∂(Σ_n logit_n,0)/∂input in inference mode; train-step: training-mode
+      forward, cross-entropy, all parameter gradients and one SGD step. Reports the median
+      seconds per batch over --repeats timed runs after --warmup runs. Compare with PyTorch
+      and onnxruntime through Tools/bench/compare_engines.py in the same session.
+      """)
+
+  /// What is timed.
+  enum Mode: String, ExpressibleByArgument, CaseIterable, Codable {
+    case forward
+    case inputGradient = "input-gradient"
+    case trainStep = "train-step"
+  }
+
+  @Option(help: "Architecture (see `semrob models`).") var arch: String
+  @Option(help: "Images per batch.") var batch = 1
+  @Option(help: "Input side (default: the architecture's design size).") var size: Int?
+  @Option(help: "forward, input-gradient or train-step.") var mode: Mode = .forward
+  @Option(help: "Threads (default: all cores).") var threads: Int?
+  @Option(help: "Untimed runs first.") var warmup = 2
+  @Option(help: "Timed runs (the median is reported).") var repeats = 7
+  @Option(help: "Classes of the output layer (default: the architecture's).") var classes: Int?
+  @Flag(help: "Print the result as one JSON object on standard output.") var json = false
+
+  func validate() throws {
+    guard Architecture(rawValue: arch) != nil else {
+      throw ValidationError(
+        "Unknown architecture '\(arch)'; choose one of "
+          + Architecture.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+    }
+    if batch < 1 || batch > 4096 { throw ValidationError("--batch must be in 1…4096.") }
+    if let size, size < 1 || size > 1024 { throw ValidationError("--size must be in 1…1024.") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    if warmup < 0 || repeats < 1 {
+      throw ValidationError("--warmup must be ≥ 0 and --repeats ≥ 1.")
+    }
+    if let classes, classes < 1 { throw ValidationError("--classes must be at least 1.") }
+  }
+
+  func run() throws {
+    let threadCount = threads ?? Parallelism.coreCount
+    Parallelism.useOwnLoops(threads: threadCount)
+    MemoryPolicy.keepFreedMemory()
+    let architecture = Architecture(rawValue: arch)!
+    let side = size ?? architecture.defaultInputSize
+    var network = try architecture.makeNetwork(classes: classes, inputSize: side, seed: 1)
+    let classCount = network.outputShape[0]
+    var random = RandomGenerator(seed: 2)
+    let shape = [batch, 3, side, side]
+    let input = Tensor(
+      shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform()) })
+    let folded = network.foldedForInference()
+    var optimizer = SGD(learningRate: 1e-3, momentum: 0.9)
+    let labels = (0..<batch).map { $0 % classCount }
+    var cotangent = Tensor(zeros: [batch, classCount])
+    cotangent.withUnsafeMutableScalars { c in for n in 0..<batch { c[n * classCount] = 1 } }
+    var checksum = 0.0
+    func step() {
+      switch mode {
+      case .forward:
+        checksum += Double(folded(input).scalars[0])
+      case .inputGradient:
+        let tape = folded.record(input)
+        let gradients = folded.gradients(of: tape, cotangent: cotangent, parameters: .none)
+        checksum += Double(gradients.input!.scalars[0])
+      case .trainStep:
+        var dropout = RandomGenerator(seed: 3)
+        let tape = network.record(input, mode: .training, random: &dropout)
+        let (loss, gradient) = CrossEntropy()(logits: tape.output, labels: labels)
+        let gradients = network.gradients(of: tape, cotangent: gradient, input: false)
+        network.update(buffersFrom: tape)
+        optimizer.update(&network, along: gradients)
+        checksum += loss
+      }
+    }
+    for _ in 0..<warmup { step() }
+    var samples: [Double] = []
+    for _ in 0..<repeats {
+      let start = ContinuousClock.now
+      step()
+      let elapsed = ContinuousClock.now - start
+      samples.append(
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+    let median = samples.sorted()[samples.count / 2]
+    let result = EngineBenchResult(
+      engine: "semrob", arch: arch, batch: batch, size: side, mode: mode.rawValue,
+      threads: threadCount, repeats: repeats, medianSeconds: median,
+      imagesPerSecond: Double(batch) / median, samplesSeconds: samples,
+      gflopsPerSecond: 2
+        * Double(
+          try architecture.multiplyAccumulates(
+            classes: classCount, inputSize: side)) * Double(batch) / median / 1e9,
+      checksum: checksum)
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      encoder.keyEncodingStrategy = .convertToSnakeCase
+      print(String(decoding: try encoder.encode(result), as: UTF8.self))
+    } else {
+      print(
+        String(
+          format: "%@ %@ batch %d, %d×%d, %d threads: %.2f images/s, %.1f ms per batch "
+            + "(median of %d), %.1f GFLOP/s forward-equivalent",
+          arch, mode.rawValue, batch, side, side, threadCount, result.imagesPerSecond,
+          1000 * median, repeats, result.gflopsPerSecond))
+    }
+  }
+}
+
+/// The `--json` output of `semrob bench engine` (keys match Tools/bench/compare_engines.py).
+struct EngineBenchResult: Codable {
+  var engine: String
+  var arch: String
+  var batch: Int
+  var size: Int
+  var mode: String
+  var threads: Int
+  var repeats: Int
+  var medianSeconds: Double
+  var imagesPerSecond: Double
+  var samplesSeconds: [Double]
+  var gflopsPerSecond: Double
+  var checksum: Double
+}
