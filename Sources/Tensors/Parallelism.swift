@@ -16,8 +16,9 @@ public enum Parallelism {
   /// The number of threads OpenBLAS currently uses.
   public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 
-  /// The thread count of semrob's own parallel loops inside library kernels (the network
-  /// engine splits images or GEMM blocks over this many workers). 1 until a command calls
+  /// The thread count of semrob's own parallel loops inside library kernels.
+  ///
+  /// The network engine splits images or GEMM blocks over this many workers. It is 1 until a command calls
   /// ``useOwnLoops(threads:)``, so tests and library users get serial, deterministic kernels.
   public static var ownLoopThreads: Int { threadSetting.withLock { $0 } }
 

@@ -5,8 +5,9 @@ import Testing
 @testable import NeuralNetworks
 @testable import Tensors
 
-/// The engine's own parallel loops (images split over workers, or im2col/GEMM blocks for one
-/// image) compute what the serial kernels compute. Runs in a child process because the
+/// The engine's own parallel loops compute what the serial kernels compute.
+///
+/// Images are split over workers, or im2col/GEMM blocks for one image. Runs in a child process because the
 /// worker count is process-wide.
 @Suite struct ParallelKernelTests {
   /// Forward, input gradient and all parameter gradients with `threads` workers.
