@@ -1,7 +1,7 @@
 # semrob — build, run, test and benchmark.
 #   make run     install missing system packages, build (release), run the main job
 #   make test    install missing system packages, run the whole test suite
-#   make bench   release build + the benchmarks of Tools/bench (figures in the README)
+#   make bench   release build + the render benchmark Tools/bench/render (figures in the README)
 # Optional: CPU=znver4 (or haswell, skylake-avx512, ...) builds with -target-cpu for this CPU;
 # the binary then runs only on CPUs with those instructions (STYLE.md §10).
 
@@ -33,7 +33,7 @@ test: deps
 	@Tools/test.sh
 
 bench: build
-	@Tools/bench
+	@Tools/bench/render
 
 meshes: build
 	@Tools/generate-meshes.sh

@@ -79,6 +79,9 @@ enum ChildProcessImport {
       let (sum, overflow) = rlim_t(current).addingReportingOverflow(rlim_t(memoryLimitBytes))
       return overflow ? rlim_t.max : sum
     }
+    // The child starts with this process's resident pages (shared copy-on-write); its
+    // statistics report what it added.
+    var inheritedResident = 0
     let staging = UnsafeMutablePointer<UInt32>.allocate(capacity: stagingWords)
     defer { staging.deallocate() }
     var dataPipe: [Int32] = [-1, -1]
@@ -100,6 +103,7 @@ enum ChildProcessImport {
           return .failure(error)
         }
         let addressSpaceLimit = addressSpaceLimit()
+        inheritedResident = memoryStatus()?.resident ?? 0
         let dataRead = dataPipe[0]
         let dataWrite = dataPipe[1]
         let errorRead = errorPipe[0]
@@ -171,7 +175,7 @@ enum ChildProcessImport {
       }
     }
     let statistics = ChildStatistics(
-      peakMemoryBytes: Int(usage.ru_maxrss) * 1024,
+      peakMemoryBytes: max(0, Int(usage.ru_maxrss) * 1024 - inheritedResident),
       cpuTime: .seconds(Int64(usage.ru_utime.tv_sec) + Int64(usage.ru_stime.tv_sec))
         + .microseconds(Int64(usage.ru_utime.tv_usec) + Int64(usage.ru_stime.tv_usec)))
     let stderrText = String(decoding: transfer.errorBytes, as: UTF8.self)
@@ -269,23 +273,34 @@ enum ChildProcessImport {
   }
 
   /// The process's current address-space size (`VmSize`) from `/proc/self/statm`, in bytes.
-  static func currentAddressSpaceBytes() -> Int? {
+  static func currentAddressSpaceBytes() -> Int? { memoryStatus()?.addressSpace }
+
+  /// This process's address-space size and resident set, in bytes, from `/proc/self/statm`.
+  static func memoryStatus() -> (addressSpace: Int, resident: Int)? {
     let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var buffer = [UInt8](repeating: 0, count: 128)
     let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
     guard n > 0 else { return nil }
-    var pages = 0
-    var sawDigit = false
+    // "size resident shared text lib data dt", in pages.
+    var fields: [Int] = []
+    var value = 0
+    var inNumber = false
     for b in buffer[..<n] {
-      guard b >= 0x30 && b <= 0x39 else { break }
-      pages = pages * 10 + Int(b - 0x30)
-      sawDigit = true
+      if b >= 0x30 && b <= 0x39 {
+        value = value * 10 + Int(b - 0x30)
+        inNumber = true
+      } else {
+        if inNumber { fields.append(value) }
+        value = 0
+        inNumber = false
+        if fields.count == 2 { break }
+      }
     }
     let pageSize = sysconf(Int32(_SC_PAGESIZE))
-    guard sawDigit, pageSize > 0 else { return nil }
-    return pages * pageSize
+    guard fields.count == 2, pageSize > 0 else { return nil }
+    return (fields[0] * pageSize, fields[1] * pageSize)
   }
 
   /// An error for a failed `pipe`/`fork` (resource exhaustion in this process).
@@ -312,7 +327,8 @@ enum ChildProcessImport {
 
 /// Resource use of an isolated import's child process, from `wait4`.
 struct ChildStatistics: Sendable, Hashable {
-  /// Peak resident set size in bytes (`ru_maxrss`; includes pages shared with the parent).
+  /// Peak resident set size in bytes beyond the parent's resident set at `fork` (`ru_maxrss`
+  /// minus what the child inherited), so the figure does not depend on the caller's size.
   var peakMemoryBytes: Int
   /// User plus system CPU time.
   var cpuTime: Duration

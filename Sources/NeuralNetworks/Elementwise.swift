@@ -2,22 +2,13 @@ import Tensors
 
 /// Small element-wise helpers shared by the layers and the executor.
 enum Elementwise {
-  /// `a + b` for tensors of one shape and element type.
+  /// `a + b` for tensors of one shape and element type (over the engine's workers).
   static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
     precondition(a.shape == b.shape, "sum: shapes differ (\(a.shape) vs \(b.shape))")
     switch a.elementType {
-    case .float32: return sum(Float.self, a, b)
-    case .float64: return sum(Double.self, a, b)
+    case .float32: return sum(Float.self, [a, b], rectified: false)
+    case .float64: return sum(Double.self, [a, b], rectified: false)
     }
-  }
-
-  private static func sum<S: EngineScalar>(_: S.Type, _ a: Tensor, _ b: Tensor) -> Tensor {
-    var result = S.elements(of: a)
-    let other = S.elements(of: b)
-    result.withMutablePointer { r in
-      other.withPointer { o in for i in 0..<other.count { r[i] += o[i] } }
-    }
-    return S.makeTensor(shape: a.shape, elements: result)
   }
 
   /// The sum of tensors of one shape, optionally rectified (`max(·, 0)`), computed over the

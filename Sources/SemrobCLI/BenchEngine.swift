@@ -96,7 +96,8 @@ struct BenchEngine: ParsableCommand {
     let median = samples.sorted()[samples.count / 2]
     let result = EngineBenchResult(
       engine: "semrob", arch: arch, batch: batch, size: side, mode: mode.rawValue,
-      threads: threadCount, repeats: repeats, medianSeconds: median,
+      threads: threadCount, blasCore: BLASKernels.coreName, repeats: repeats,
+      medianSeconds: median,
       imagesPerSecond: Double(batch) / median, samplesSeconds: samples,
       gflopsPerSecond: 2
         * Double(
@@ -111,9 +112,10 @@ struct BenchEngine: ParsableCommand {
     } else {
       print(
         String(
-          format: "%@ %@ batch %d, %d×%d, %d threads: %.2f images/s, %.1f ms per batch "
-            + "(median of %d), %.1f GFLOP/s forward-equivalent",
-          arch, mode.rawValue, batch, side, side, threadCount, result.imagesPerSecond,
+          format: "%@ %@ batch %d, %d×%d, %d threads (OpenBLAS %@ kernels): %.2f images/s, "
+            + "%.1f ms per batch (median of %d), %.1f GFLOP/s forward-equivalent",
+          arch, mode.rawValue, batch, side, side, threadCount, result.blasCore,
+          result.imagesPerSecond,
           1000 * median, repeats, result.gflopsPerSecond))
     }
   }
@@ -127,6 +129,7 @@ struct EngineBenchResult: Codable {
   var size: Int
   var mode: String
   var threads: Int
+  var blasCore: String
   var repeats: Int
   var medianSeconds: Double
   var imagesPerSecond: Double

@@ -37,7 +37,8 @@ struct AssimpImportTests {
     #expect(loaded.mesh.faceMaterials?.count == loaded.mesh.triangleCount)
     #expect(loaded.mesh.normals?.count == loaded.mesh.vertexCount, "smooth normals generated")
     let peak = try #require(report.importerPeakMemoryBytes)
-    #expect(peak > 0 && peak < 500_000_000)
+    // Growth beyond the pages inherited from this process (0 for imports that fit in them).
+    #expect(peak >= 0 && peak < 500_000_000)
   }
 
   @Test("in-process import gives the same mesh as the child process")

@@ -8,7 +8,7 @@ import Testing
 @Suite struct HelpSnapshotTests {
   static let commands: [[String]] = [
     [], ["render"], ["shapes"], ["mesh-info"], ["make-mesh"], ["classify"], ["models"], ["bench"],
-    ["bench", "render"],
+    ["bench", "render"], ["bench", "engine"],
   ]
 
   static let snapshots = CommandRunner.packageRoot.appending(path: "Tests/SemrobCLITests/Snapshots")
