@@ -309,11 +309,7 @@ public struct AveragePooling2D: Layer {
     inputs: [Tensor], parameters: [Tensor], buffers: inout [Tensor], context: inout ForwardContext
   ) -> (output: Tensor, cache: LayerCache) {
     let x = inputs[0]
-    let windows = windows(height: x.shape[2], width: x.shape[3])
-    switch x.elementType {
-    case .float32: return (windows.average(Float.self, x), .empty)
-    case .float64: return (windows.average(Double.self, x), .empty)
-    }
+    return (windows(height: x.shape[2], width: x.shape[3]).average(x), .empty)
   }
 
   /// Propagates output cotangents to the inputs and parameters.
@@ -323,11 +319,8 @@ public struct AveragePooling2D: Layer {
   public func backward(_ request: BackwardRequest) -> LayerGradients {
     guard request.inputGradientsNeeded[0] else { return LayerGradients(inputs: [nil]) }
     let x = request.inputs[0]
-    let windows = windows(height: x.shape[2], width: x.shape[3])
-    switch x.elementType {
-    case .float32: return LayerGradients(inputs: [windows.spreadAverage(Float.self, request)])
-    case .float64: return LayerGradients(inputs: [windows.spreadAverage(Double.self, request)])
-    }
+    return LayerGradients(
+      inputs: [windows(height: x.shape[2], width: x.shape[3]).spreadAverage(request)])
   }
 }
 
@@ -396,11 +389,7 @@ public struct AdaptiveAveragePooling2D: Layer {
     inputs: [Tensor], parameters: [Tensor], buffers: inout [Tensor], context: inout ForwardContext
   ) -> (output: Tensor, cache: LayerCache) {
     let x = inputs[0]
-    let windows = windows(height: x.shape[2], width: x.shape[3])
-    switch x.elementType {
-    case .float32: return (windows.average(Float.self, x), .empty)
-    case .float64: return (windows.average(Double.self, x), .empty)
-    }
+    return (windows(height: x.shape[2], width: x.shape[3]).average(x), .empty)
   }
 
   /// Propagates output cotangents to the inputs and parameters.
@@ -410,11 +399,8 @@ public struct AdaptiveAveragePooling2D: Layer {
   public func backward(_ request: BackwardRequest) -> LayerGradients {
     guard request.inputGradientsNeeded[0] else { return LayerGradients(inputs: [nil]) }
     let x = request.inputs[0]
-    let windows = windows(height: x.shape[2], width: x.shape[3])
-    switch x.elementType {
-    case .float32: return LayerGradients(inputs: [windows.spreadAverage(Float.self, request)])
-    case .float64: return LayerGradients(inputs: [windows.spreadAverage(Double.self, request)])
-    }
+    return LayerGradients(
+      inputs: [windows(height: x.shape[2], width: x.shape[3]).spreadAverage(request)])
   }
 }
 
@@ -498,6 +484,22 @@ struct PoolingAxis {
 
 /// The windows of one pooling layer applied to one input plane size, with the kernels.
 struct PoolingWindows {
+  /// Average pooling of `x` in its element type.
+  func average(_ x: Tensor) -> Tensor {
+    switch x.elementType {
+    case .float32: average(Float.self, x)
+    case .float64: average(Double.self, x)
+    }
+  }
+
+  /// The input gradient of average pooling in the request's element type.
+  func spreadAverage(_ request: BackwardRequest) -> Tensor {
+    switch request.output.elementType {
+    case .float32: spreadAverage(Float.self, request)
+    case .float64: spreadAverage(Double.self, request)
+    }
+  }
+
   let height: Int
   let width: Int
   let rows: PoolingAxis
