@@ -30,7 +30,12 @@ let package = Package(
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
     .systemLibrary(name: "CAssimp", pkgConfig: "assimp", providers: [.apt(["libassimp-dev"])]),
 
-    .target(name: "Tensors", dependencies: ["CBLAS", "ResultFiles"]),
+    // semrob's own AVX-512 GEMM (C intrinsics, selected at run time by CPUID); compiled
+    // optimised in debug builds too, so tests exercise the same code at a usable speed.
+    .target(
+      name: "CKernels",
+      cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+    .target(name: "Tensors", dependencies: ["CBLAS", "CKernels", "ResultFiles"]),
     .target(name: "ResultFiles"),
     .target(name: "Geometry"),
     .target(name: "MeshFiles", dependencies: ["Geometry", "CAssimp", "ResultFiles"]),

@@ -67,10 +67,12 @@ struct ScratchBuffers<S: EngineScalar> {
   private let base: UnsafeMutablePointer<S>
   private let size: Int
 
-  init(workers: Int, size: Int) {
+  /// Buffers of `size` elements for `workers` workers, zero-filled unless `zeroed` is false
+  /// (for buffers every user writes before reading).
+  init(workers: Int, size: Int, zeroed: Bool = true) {
     self.size = max(1, size)
     base = .allocate(capacity: workers * self.size)
-    base.initialize(repeating: 0, count: workers * self.size)
+    if zeroed { base.initialize(repeating: 0, count: workers * self.size) }
   }
 
   subscript(worker: Int) -> UnsafeMutablePointer<S> { base + worker * size }

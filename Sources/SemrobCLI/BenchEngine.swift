@@ -23,6 +23,12 @@ struct BenchEngine: ParsableCommand {
     case trainStep = "train-step"
   }
 
+  /// Which GEMM the Float32 convolutions use.
+  enum GEMMChoice: String, ExpressibleByArgument, CaseIterable, Codable {
+    case auto
+    case openblas
+  }
+
   @Option(help: "Architecture (see `semrob models`).") var arch: String
   @Option(help: "Images per batch.") var batch = 1
   @Option(help: "Input side (default: the architecture's design size).") var size: Int?
@@ -31,6 +37,12 @@ struct BenchEngine: ParsableCommand {
   @Option(help: "Untimed runs first.") var warmup = 2
   @Option(help: "Timed runs (the median is reported).") var repeats = 7
   @Option(help: "Classes of the output layer (default: the architecture's).") var classes: Int?
+  @Option(
+    help: """
+      Convolution GEMM: auto (semrob's AVX-512 kernel where the CPU has AVX-512F, else \
+      OpenBLAS) or openblas.
+      """)
+  var gemm: GEMMChoice = .auto
   @Flag(help: "Print the result as one JSON object on standard output.") var json = false
 
   func validate() throws {
@@ -52,6 +64,8 @@ struct BenchEngine: ParsableCommand {
     let threadCount = threads ?? Parallelism.coreCount
     Parallelism.useOwnLoops(threads: threadCount)
     MemoryPolicy.keepFreedMemory()
+    PackedGEMM.isEnabled = gemm == .auto
+    let convolutionGEMM = PackedGEMM.isEnabled ? "semrob-avx512" : "openblas"
     let architecture = Architecture(rawValue: arch)!
     let side = size ?? architecture.defaultInputSize
     var network = try architecture.makeNetwork(classes: classes, inputSize: side, seed: 1)
@@ -96,7 +110,8 @@ struct BenchEngine: ParsableCommand {
     let median = samples.sorted()[samples.count / 2]
     let result = EngineBenchResult(
       engine: "semrob", arch: arch, batch: batch, size: side, mode: mode.rawValue,
-      threads: threadCount, blasCore: BLASKernels.coreName, repeats: repeats,
+      threads: threadCount, blasCore: BLASKernels.coreName, convolutionGemm: convolutionGEMM,
+      repeats: repeats,
       medianSeconds: median,
       imagesPerSecond: Double(batch) / median, samplesSeconds: samples,
       gflopsPerSecond: 2
@@ -112,9 +127,10 @@ struct BenchEngine: ParsableCommand {
     } else {
       print(
         String(
-          format: "%@ %@ batch %d, %d×%d, %d threads (OpenBLAS %@ kernels): %.2f images/s, "
+          format: "%@ %@ batch %d, %d×%d, %d threads (convolutions on %@, OpenBLAS %@ kernels): "
+            + "%.2f images/s, "
             + "%.1f ms per batch (median of %d), %.1f GFLOP/s forward-equivalent",
-          arch, mode.rawValue, batch, side, side, threadCount, result.blasCore,
+          arch, mode.rawValue, batch, side, side, threadCount, convolutionGEMM, result.blasCore,
           result.imagesPerSecond,
           1000 * median, repeats, result.gflopsPerSecond))
     }
@@ -130,6 +146,7 @@ struct EngineBenchResult: Codable {
   var mode: String
   var threads: Int
   var blasCore: String
+  var convolutionGemm: String
   var repeats: Int
   var medianSeconds: Double
   var imagesPerSecond: Double

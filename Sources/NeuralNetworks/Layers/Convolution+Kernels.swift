@@ -9,17 +9,18 @@ import Tensors
 /// - fewer units (batch 1): im2col/col2im are split by input channel and the GEMMs by output
 ///   blocks, so one image still uses every core.
 extension ConvolutionGeometry {
-  /// Fills rows of `columns` (`[columnRows, positions]`) for the input channels `channels` of
-  /// the group whose planes start at `source`.
+  /// Fills rows of `columns` (`[columnRows, positions]`, rows `rowStride` apart, default
+  /// `positions`) for the input channels `channels` of the group whose planes start at `source`.
   func im2col<S: EngineScalar>(
     _ source: UnsafePointer<S>, into columns: UnsafeMutablePointer<S>,
-    channels: Range<Int>? = nil
+    channels: Range<Int>? = nil, rowStride: Int? = nil
   ) {
     let (kh, kw) = (layer.kernelSize[0], layer.kernelSize[1])
     let (sh, sw) = (layer.stride[0], layer.stride[1])
     let (ph, pw) = (layer.padding[0], layer.padding[1])
     let (dh, dw) = (layer.dilation[0], layer.dilation[1])
     let channelRange = channels ?? 0..<groupInputChannels
+    let lineStride = rowStride ?? positions
     var row = channelRange.lowerBound * kh * kw
     for c in channelRange {
       let plane = source + c * height * width
@@ -29,7 +30,7 @@ extension ConvolutionGeometry {
         for j in 0..<kw {
           let columnsRange = Self.validRange(
             offset: j * dw - pw, stride: sw, size: width, outputs: outputWidth)
-          let target = columns + row * positions
+          let target = columns + row * lineStride
           row += 1
           for oh in 0..<outputHeight {
             let line = target + oh * outputWidth
@@ -106,6 +107,11 @@ extension ConvolutionGeometry {
   }
 
   func forward<S: EngineScalar>(_: S.Type, _ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    if S.self == Float.self && PackedGEMM.isEnabled {
+      return layer.groups == 1
+        ? forwardDirect(x, weight: weight, bias: bias)
+        : forwardPacked(x, weight: weight, bias: bias)
+    }
     let batch = x.shape[0]
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
@@ -116,7 +122,7 @@ extension ConvolutionGeometry {
     let units = batch * groups
     let parallelUnits = workers > 1 && units >= workers
     let scratch = ScratchBuffers<S>(
-      workers: parallelUnits ? workers : 1, size: isPointwise ? 0 : rows * cols)
+      workers: parallelUnits ? workers : 1, size: isPointwise ? 0 : rows * cols, zeroed: false)
     defer { scratch.deallocate() }
     // Every element is written by the GEMM (β = 0), so the output starts uninitialised.
     let output = ContiguousArray<S>(unsafeUninitializedCapacity: batch * cout * cols) {

@@ -544,6 +544,26 @@ struct PoolingWindows {
                         for ow in 0..<outputWidth {
                           let (w0, w1) = (columnStarts[ow], columnEnds[ow])
                           var best = -S.infinity
+                          guard recordIndices else {
+                            // Inference: `maxss`, not a branch (window maxima of real data
+                            // mispredict half the time); NaN, a rare and predictable branch,
+                            // propagates as in PyTorch.
+                            var unordered = false
+                            var h = h0
+                            while h < h1 {
+                              let line = source + h * width
+                              var w = w0
+                              while w < w1 {
+                                let value = line[w]
+                                best = value > best ? value : best
+                                if value.isNaN { unordered = true }
+                                w += columnStep
+                              }
+                              h += rowStep
+                            }
+                            target[oh * outputWidth + ow] = unordered ? .nan : best
+                            continue
+                          }
                           var bestIndex = h0 < h1 && w0 < w1 ? h0 * width + w0 : -1
                           var h = h0
                           while h < h1 {

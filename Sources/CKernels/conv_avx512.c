@@ -1,0 +1,167 @@
+// The direct convolution kernel for AVX-512F: 8 output positions × 48 output channels per
+// register tile (24 zmm accumulators). Weights are the vector operand (packed 48 channels per
+// depth step); input values are broadcast straight from the zero-padded planes through a
+// table of per-position and per-depth offsets, so no im2col buffer is written.
+#include <stdlib.h>
+
+#include "CKernels.h"
+
+#define CONV_MR 8
+#define CONV_NR 48
+// Output positions per block: their input rows stay in L2 while every 48-channel weight
+// panel passes over them.
+#define CONV_POSITIONS 96
+
+size_t semrob_conv_packed_weights_count(long out_channels, long depth) {
+  return (size_t)(((out_channels + CONV_NR - 1) / CONV_NR) * CONV_NR * depth);
+}
+
+void semrob_conv_pack_weights(long out_channels, long depth, const float *weights,
+                              float *packed) {
+  long blocks = (out_channels + CONV_NR - 1) / CONV_NR;
+  for (long b = 0; b < blocks; b++) {
+    float *panel = packed + b * CONV_NR * depth;
+    for (long k = 0; k < depth; k++) {
+      for (long c = 0; c < CONV_NR; c++) {
+        long channel = b * CONV_NR + c;
+        panel[k * CONV_NR + c] = channel < out_channels ? weights[channel * depth + k] : 0;
+      }
+    }
+  }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
+
+// Accumulates one tile: CONV_MR positions × (16·NV) channels over the whole depth, stored to
+// `tile` (row stride CONV_NR). NV = 1, 2 or 3 zmm vectors of output channels.
+#define DEFINE_MICRO(NV)                                                                       \
+  static inline void conv_micro_##NV(long depth, const float *restrict input,                 \
+                                     const long *restrict rows,                               \
+                                     const long *restrict depth_offsets,                      \
+                                     const float *restrict w, float *restrict tile) {         \
+    __m512 c[CONV_MR][NV];                                                                     \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < CONV_MR; r++)                      \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =               \
+        _mm512_setzero_ps();                                                                   \
+    const float *base[CONV_MR];                                                                \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < CONV_MR; r++) base[r] =            \
+      input + rows[r];                                                                         \
+    for (long k = 0; k < depth; k++) {                                                         \
+      __m512 wv[NV];                                                                           \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) wv[v] =                 \
+        _mm512_loadu_ps(w + 16 * v);                                                           \
+      long offset = depth_offsets[k];                                                          \
+      _Pragma("clang loop unroll(full)") for (int r = 0; r < CONV_MR; r++) {                  \
+        __m512 value = _mm512_set1_ps(base[r][offset]);                                        \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =             \
+          _mm512_fmadd_ps(value, wv[v], c[r][v]);                                              \
+      }                                                                                        \
+      w += CONV_NR;                                                                            \
+    }                                                                                          \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < CONV_MR; r++)                      \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                         \
+        _mm512_storeu_ps(tile + r * CONV_NR + 16 * v, c[r][v]);                                \
+  }
+
+DEFINE_MICRO(1)
+DEFINE_MICRO(2)
+DEFINE_MICRO(3)
+
+// Writes `channels` channels of a tile of `used` positions: positions consecutive in the
+// output (one image) go out as masked vectors, one per channel; others element by element.
+static inline void store_tile(const float *tile, long used, const long *targets, long first_channel,
+                              long channels, long positions, const float *bias,
+                              const float *addend, int relu, float *output) {
+  if (targets[used - 1] - targets[0] == used - 1) {
+    __mmask16 mask = (__mmask16)((1u << used) - 1);
+    __m512i index = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5,
+                                                        4, 3, 2, 1, 0),
+                                       _mm512_set1_epi32(CONV_NR));
+    __m512 zero = _mm512_setzero_ps();
+    for (long c = 0; c < channels; c++) {
+      long channel = first_channel + c;
+      __m512 value = _mm512_mask_i32gather_ps(zero, mask, index, tile + c, 4);
+      if (bias) value = _mm512_add_ps(value, _mm512_set1_ps(bias[channel]));
+      long at = targets[0] + channel * positions;
+      if (addend) value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + at));
+      if (relu) value = _mm512_max_ps(value, zero);
+      _mm512_mask_storeu_ps(output + at, mask, value);
+    }
+    return;
+  }
+  for (long c = 0; c < channels; c++) {
+    long channel = first_channel + c;
+    float shift = bias ? bias[channel] : 0;
+    for (long r = 0; r < used; r++) {
+      long at = targets[r] + channel * positions;
+      float value = tile[r * CONV_NR + c] + shift;
+      if (addend) value += addend[at];
+      if (relu && !(value > 0)) value = 0;
+      output[at] = value;
+    }
+  }
+}
+
+void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float *packed,
+                     long first, long count, const float *bias, const float *addend, int relu,
+                     float *output) {
+  if (count <= 0) return;
+  long depth = s->channels * s->kernel_h * s->kernel_w;
+  long plane = s->height * s->width;
+  long image = s->channels * plane;
+  long positions = s->out_h * s->out_w;
+  long blocks = (s->out_channels + CONV_NR - 1) / CONV_NR;
+  long *depth_offsets = malloc(sizeof(long) * (size_t)(depth > 0 ? depth : 1));
+  long k = 0;
+  for (long c = 0; c < s->channels; c++)
+    for (long i = 0; i < s->kernel_h; i++)
+      for (long j = 0; j < s->kernel_w; j++)
+        depth_offsets[k++] = c * plane + i * s->dilation_h * s->width + j * s->dilation_w;
+  long rows[CONV_POSITIONS], targets[CONV_POSITIONS];
+  float tile[CONV_MR * CONV_NR] __attribute__((aligned(64)));
+  for (long start = first; start < first + count; start += CONV_POSITIONS) {
+    long span = first + count - start < CONV_POSITIONS ? first + count - start : CONV_POSITIONS;
+    for (long p = 0; p < span; p++) {
+      long index = start + p, n = index / positions, within = index % positions;
+      long oh = within / s->out_w, ow = within % s->out_w;
+      rows[p] = n * image + oh * s->stride_h * s->width + ow * s->stride_w;
+      targets[p] = n * s->out_channels * positions + within;
+    }
+    // A partial last tile repeats its first position (read, never stored).
+    long padded = (span + CONV_MR - 1) / CONV_MR * CONV_MR;
+    for (long p = span; p < padded; p++) rows[p] = rows[span - 1];
+    for (long b = 0; b < blocks; b++) {
+      const float *w = packed + b * CONV_NR * depth;
+      long channels = s->out_channels - b * CONV_NR < CONV_NR ? s->out_channels - b * CONV_NR
+                                                              : CONV_NR;
+      for (long t = 0; t < span; t += CONV_MR) {
+        if (channels > 32) {
+          conv_micro_3(depth, input, rows + t, depth_offsets, w, tile);
+        } else if (channels > 16) {
+          conv_micro_2(depth, input, rows + t, depth_offsets, w, tile);
+        } else {
+          conv_micro_1(depth, input, rows + t, depth_offsets, w, tile);
+        }
+        long used = span - t < CONV_MR ? span - t : CONV_MR;
+        store_tile(tile, used, targets + t, b * CONV_NR, channels, positions, bias, addend, relu,
+                   output);
+      }
+    }
+  }
+  free(depth_offsets);
+}
+
+#pragma clang attribute pop
+
+#else
+
+void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float *packed,
+                     long first, long count, const float *bias, const float *addend, int relu,
+                     float *output) {
+  abort();
+}
+
+#endif

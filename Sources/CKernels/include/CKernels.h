@@ -1,0 +1,79 @@
+// semrob's own single-precision matrix-multiply kernels (packed, cache-blocked, with a fused
+// epilogue), selected at run time by the CPU's instruction set. Imported only by Tensors.
+//
+// Conventions: row-major matrices; C (m×n) = alpha·A·B + beta·C, then + bias[row] +
+// addend, then max(·, 0) when relu is set. A is packed once (semrob_gemm_pack_a) and reused;
+// B is packed inside semrob_gemm_run into the caller's workspace. One call is single-threaded.
+#ifndef SEMROB_CKERNELS_H
+#define SEMROB_CKERNELS_H
+
+#include <stddef.h>
+
+/// Instruction sets with a kernel: 0 none (use BLAS), 2 AVX-512F (with AVX2 and FMA). CPUs
+/// with AVX2 only are served well by OpenBLAS's own kernels.
+enum { SEMROB_ISA_NONE = 0, SEMROB_ISA_AVX512 = 2 };
+
+/// The best instruction set this CPU and operating system support.
+int semrob_gemm_best_isa(void);
+
+/// Floats needed to hold A (m×k) packed for `isa`.
+size_t semrob_gemm_packed_a_count(int isa, long m, long k);
+
+/// Packs A (m×k; element (i, p) at a[i·lda + p], or a[p·lda + i] when transposed).
+void semrob_gemm_pack_a(int isa, int transposed, long m, long k, const float *a, long lda,
+                        float *packed);
+
+/// Floats of workspace semrob_gemm_run needs for n columns and depth k.
+size_t semrob_gemm_workspace_count(int isa, long n, long k);
+
+/// How columns map to memory when B and C are image blocks side by side (a batch of NCHW
+/// planes): column j lies in image j / columns_per_image at offset j % columns_per_image,
+/// image i starting i·image_stride_b floats after b (i·image_stride_c after c and addend).
+/// columns_per_image = 0 means plain matrices.
+typedef struct {
+  long columns_per_image;
+  long image_stride_b;
+  long image_stride_c;
+} semrob_gemm_columns;
+
+/// The epilogue applied after the last depth block: bias per row (or NULL), an addend laid out
+/// like C (or NULL), ReLU when relu != 0.
+typedef struct {
+  const float *bias;
+  const float *addend;
+  int relu;
+} semrob_gemm_epilogue;
+
+/// C ← epilogue(alpha·A·B + beta·C) with A packed by semrob_gemm_pack_a for the same isa, m
+/// and k; B is k×n (element (p, j) at b[p·ldb + j], or b[j·ldb + p] when transposed; the
+/// column map applies to untransposed B only). With beta = 0, C is never read.
+void semrob_gemm_run(int isa, long m, long n, long k, float alpha, const float *packed_a,
+                     int transposed_b, const float *b, long ldb, float beta, float *c, long ldc,
+                     const semrob_gemm_columns *columns, const semrob_gemm_epilogue *epilogue,
+                     float *workspace);
+
+/// A stride/dilation convolution over zero-padded NCHW input, for the direct kernel: each
+/// image of the input holds channels × height × width floats (padding already applied).
+typedef struct {
+  long channels, height, width;
+  long kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w;
+  long out_h, out_w, out_channels;
+} semrob_conv_shape;
+
+/// Floats needed for the weights of semrob_conv_run: out_channels rounded up to 48, times
+/// depth = channels · kernel_h · kernel_w.
+size_t semrob_conv_packed_weights_count(long out_channels, long depth);
+
+/// Packs weights [out_channels][depth] (PyTorch's OIHW flattened) for semrob_conv_run.
+void semrob_conv_pack_weights(long out_channels, long depth, const float *weights,
+                              float *packed);
+
+/// Direct convolution (AVX-512F only): output positions [first, first + count) of the
+/// flattened images × out_h × out_w, every output channel, written to NCHW output with the
+/// bias (or NULL), an addend laid out like the output (or NULL) and ReLU fused. Reads input
+/// values as broadcasts straight from the padded planes; no im2col buffer.
+void semrob_conv_run(const semrob_conv_shape *shape, const float *input, const float *packed,
+                     long first, long count, const float *bias, const float *addend, int relu,
+                     float *output);
+
+#endif

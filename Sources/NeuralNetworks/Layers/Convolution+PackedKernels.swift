@@ -1,0 +1,196 @@
+import Tensors
+
+/// The Float32 convolution forward pass on semrob's packed AVX-512 GEMM (``PackedGEMM``).
+///
+/// The weights of each group are packed once per call. Small planes are multiplied several
+/// images at a time (their im2col columns side by side, at least ``targetColumns`` columns), so
+/// late layers with 4×4 or 7×7 outputs still fill the 48-column register tiles; pointwise
+/// convolutions read the input planes directly. Bias and a fused ReLU are applied as the GEMM
+/// stores its tiles. Work division: whole images per worker when the batch has at least as
+/// many images as workers, otherwise one image at a time with im2col split by input channel
+/// and the GEMM by column blocks.
+extension ConvolutionGeometry {
+  /// Forward pass on ``DirectConvolution`` (ungrouped convolutions): the input zero-padded
+  /// once, the weights packed once, output positions split over the workers.
+  func forwardDirect(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    let batch = x.shape[0]
+    let (cin, cout) = (layer.inputChannels, layer.outputChannels)
+    let (ph, pw) = (layer.padding[0], layer.padding[1])
+    let (paddedHeight, paddedWidth) = (height + 2 * ph, width + 2 * pw)
+    let geometry = DirectConvolution.Geometry(
+      channels: cin, paddedHeight: paddedHeight, paddedWidth: paddedWidth,
+      kernel: (layer.kernelSize[0], layer.kernelSize[1]),
+      stride: (layer.stride[0], layer.stride[1]),
+      dilation: (layer.dilation[0], layer.dilation[1]), outputHeight: outputHeight,
+      outputWidth: outputWidth, outputChannels: cout)
+    let weights = weight.scalars.withUnsafeBufferPointer {
+      DirectConvolution.PackedWeights($0.baseAddress!, outputChannels: cout, depth: geometry.depth)
+    }
+    let workers = Workers.count
+    let padded =
+      ph == 0 && pw == 0
+      ? x.scalars
+      : Self.padded(
+        x.scalars, planes: batch * cin,
+        height: height, width: width, padding: (ph, pw), workers: workers)
+    let biasValues = bias?.scalars ?? []
+    let relu = layer.appliesReLU
+    let total = batch * positions
+    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * positions) {
+      buffer, initialized in
+      nonisolated(unsafe) let yp = buffer.baseAddress!
+      padded.withPointer { xp in
+        biasValues.withPointer { bp in
+          let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
+          // Whole 8-position tiles per worker; each worker writes only its positions.
+          let tiles = (total + 7) / 8
+          Workers.split(tiles, workers: workers) { _, range in
+            let positions = (range.lowerBound * 8)..<min(total, range.upperBound * 8)
+            DirectConvolution.run(
+              geometry, input: xp, weights: weights, positions: positions, bias: biasPointer,
+              addend: nil, relu: relu, output: yp)
+          }
+        }
+      }
+      initialized = batch * cout * positions
+    }
+    return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
+  }
+
+  /// `planes` planes of `height × width` with `padding` zeros around each.
+  static func padded(
+    _ values: ContiguousArray<Float>, planes: Int, height: Int, width: Int,
+    padding: (Int, Int), workers: Int
+  ) -> ContiguousArray<Float> {
+    let (ph, pw) = padding
+    let (paddedHeight, paddedWidth) = (height + 2 * ph, width + 2 * pw)
+    let size = paddedHeight * paddedWidth
+    return ContiguousArray<Float>(unsafeUninitializedCapacity: planes * size) {
+      buffer, initialized in
+      nonisolated(unsafe) let target = buffer.baseAddress!
+      values.withPointer { source in
+        Workers.split(planes, workers: planes * size >= 65_536 ? workers : 1) { _, range in
+          for plane in range {
+            let out = target + plane * size
+            let input = source + plane * height * width
+            out.initialize(repeating: 0, count: ph * paddedWidth)
+            for y in 0..<height {
+              let row = out + (ph + y) * paddedWidth
+              row.initialize(repeating: 0, count: pw)
+              (row + pw).initialize(from: input + y * width, count: width)
+              (row + pw + width).initialize(repeating: 0, count: pw)
+            }
+            (out + (ph + height) * paddedWidth).initialize(repeating: 0, count: ph * paddedWidth)
+          }
+        }
+      }
+      initialized = planes * size
+    }
+  }
+
+  /// The number of columns one GEMM should span when planes are small.
+  static var targetColumns: Int { 384 }
+
+  /// The most floats one worker's column buffer holds when it batches images.
+  static var columnBufferLimit: Int { 1 << 20 }
+
+  func forwardPacked(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    let batch = x.shape[0]
+    let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
+    let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
+    let input = x.scalars
+    let biasValues = bias?.scalars ?? []
+    let relu = layer.appliesReLU
+    let packed = weight.scalars.withUnsafeBufferPointer { w in
+      (0..<groups).map { g in
+        PackedGEMM.PackedMatrix(
+          w.baseAddress! + g * coutG * rows, transposed: false, rows: coutG, depth: rows,
+          lda: rows)
+      }
+    }
+    let workers = Workers.count
+    let imagesPerWorker = workers > 1 && batch >= workers
+    var chunk = max(1, (Self.targetColumns + cols - 1) / cols)
+    if !isPointwise { chunk = max(1, min(chunk, Self.columnBufferLimit / max(1, rows * cols))) }
+    if !imagesPerWorker { chunk = 1 }
+    let lanes = imagesPerWorker ? workers : 1
+    let columnBuffers = ScratchBuffers<Float>(
+      workers: lanes, size: isPointwise ? 0 : rows * cols * chunk, zeroed: false)
+    let workspaces = ScratchBuffers<Float>(
+      workers: workers,
+      size: PackedGEMM.workspaceCount(columns: cols * chunk, depth: rows), zeroed: false)
+    defer {
+      columnBuffers.deallocate()
+      workspaces.deallocate()
+    }
+    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * cols) {
+      buffer, initialized in
+      nonisolated(unsafe) let yp = buffer.baseAddress!
+      input.withPointer { xp in
+        biasValues.withPointer { bp in
+          let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
+          /// Images `first ..< first + count` of group `g` in one GEMM on `lane`'s buffers.
+          func images(_ first: Int, _ count: Int, group g: Int, lane: Int) {
+            let b: UnsafePointer<Float>
+            let map: PackedGEMM.ColumnMap
+            if isPointwise {
+              b = xp + (first * cin + g * cinG) * cols
+              map = .init(
+                columnsPerImage: cols, imageStrideB: cin * cols, imageStrideC: cout * cols)
+            } else {
+              let columns = columnBuffers[lane]
+              for i in 0..<count {
+                im2col(
+                  xp + ((first + i) * cin + g * cinG) * height * width, into: columns + i * cols,
+                  rowStride: count * cols)
+              }
+              b = UnsafePointer(columns)
+              map = .init(columnsPerImage: cols, imageStrideB: cols, imageStrideC: cout * cols)
+            }
+            PackedGEMM.multiply(
+              packed[g], b: b, ldb: isPointwise ? cols : count * cols, columns: count * cols,
+              c: yp + (first * cout + g * coutG) * cols, ldc: cols, columnMap: map,
+              bias: biasPointer.map { $0 + g * coutG }, relu: relu, workspace: workspaces[lane])
+          }
+          if imagesPerWorker {
+            Workers.split(batch, workers: workers) { worker, range in
+              var first = range.lowerBound
+              while first < range.upperBound {
+                let count = min(chunk, range.upperBound - first)
+                for g in 0..<groups { images(first, count, group: g, lane: worker) }
+                first += count
+              }
+            }
+            return
+          }
+          // One image at a time over every worker: im2col by input channel, then the GEMM by
+          // blocks of whole 48-column tiles.
+          let tiles = (cols + 47) / 48
+          for n in 0..<batch {
+            for g in 0..<groups {
+              let planes = xp + (n * cin + g * cinG) * height * width
+              let columns = columnBuffers[0]
+              if !isPointwise {
+                Workers.split(cinG, workers: workers) { _, channels in
+                  im2col(planes, into: columns, channels: channels)
+                }
+              }
+              let b = isPointwise ? planes : UnsafePointer(columns)
+              let block = yp + (n * cout + g * coutG) * cols
+              Workers.split(tiles, workers: workers) { worker, range in
+                let start = range.lowerBound * 48
+                let end = min(cols, range.upperBound * 48)
+                PackedGEMM.multiply(
+                  packed[g], b: b + start, ldb: cols, columns: end - start, c: block + start,
+                  ldc: cols, bias: biasPointer.map { $0 + g * coutG }, relu: relu,
+                  workspace: workspaces[worker])
+              }
+            }
+          }
+        }
+      }
+      initialized = batch * cout * cols
+    }
+    return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
+  }
+}

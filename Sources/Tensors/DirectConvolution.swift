@@ -1,0 +1,75 @@
+internal import CKernels
+
+/// semrob's direct convolution for AVX-512 CPUs: register tiles of 8 output positions × 48
+/// output channels, weights as the vector operand, input values broadcast straight from
+/// zero-padded NCHW planes (no im2col buffer), bias, an addend and ReLU fused into the store.
+///
+/// Available where ``PackedGEMM/isSupported``; one call is single-threaded and covers a range
+/// of output positions, so callers split positions over their workers.
+package enum DirectConvolution {
+  /// The shape of one convolution over zero-padded input.
+  package struct Geometry: Sendable {
+    /// Input channels, and the padded height and width of each input plane.
+    package var channels, paddedHeight, paddedWidth: Int
+    /// Kernel size, stride and dilation, (height, width) each.
+    package var kernel, stride, dilation: (Int, Int)
+    /// Output height, width and channels.
+    package var outputHeight, outputWidth, outputChannels: Int
+
+    /// A geometry from its parts (see the properties).
+    package init(
+      channels: Int, paddedHeight: Int, paddedWidth: Int, kernel: (Int, Int),
+      stride: (Int, Int), dilation: (Int, Int), outputHeight: Int, outputWidth: Int,
+      outputChannels: Int
+    ) {
+      self.channels = channels
+      self.paddedHeight = paddedHeight
+      self.paddedWidth = paddedWidth
+      self.kernel = kernel
+      self.stride = stride
+      self.dilation = dilation
+      self.outputHeight = outputHeight
+      self.outputWidth = outputWidth
+      self.outputChannels = outputChannels
+    }
+
+    /// The multiplication depth, channels · kernel height · kernel width.
+    package var depth: Int { channels * kernel.0 * kernel.1 }
+  }
+
+  /// Weights `[outputChannels][depth]` (PyTorch's OIHW order) packed for ``run(_:input:weights:positions:bias:addend:relu:output:)``.
+  package final class PackedWeights: @unchecked Sendable {
+    let storage: UnsafeMutablePointer<Float>
+
+    /// Packs `outputChannels × depth` weights.
+    package init(_ weights: UnsafePointer<Float>, outputChannels: Int, depth: Int) {
+      precondition(PackedGEMM.isSupported, "DirectConvolution: this CPU has no AVX-512F")
+      let count = semrob_conv_packed_weights_count(outputChannels, depth)
+      storage = .allocate(capacity: max(1, count))
+      semrob_conv_pack_weights(outputChannels, depth, weights, storage)
+    }
+
+    deinit { storage.deallocate() }
+  }
+
+  /// Computes output positions `positions` of the flattened images × height × width, every
+  /// output channel, into NCHW `output`: `relu(conv + bias[channel] + addend)`.
+  ///
+  /// `input` holds the zero-padded images, `channels × paddedHeight × paddedWidth` floats each;
+  /// `addend` (optional) is laid out like `output`.
+  package static func run(
+    _ geometry: Geometry, input: UnsafePointer<Float>, weights: PackedWeights,
+    positions: Range<Int>, bias: UnsafePointer<Float>?, addend: UnsafePointer<Float>?,
+    relu: Bool, output: UnsafeMutablePointer<Float>
+  ) {
+    var shape = semrob_conv_shape(
+      channels: geometry.channels, height: geometry.paddedHeight, width: geometry.paddedWidth,
+      kernel_h: geometry.kernel.0, kernel_w: geometry.kernel.1, stride_h: geometry.stride.0,
+      stride_w: geometry.stride.1, dilation_h: geometry.dilation.0,
+      dilation_w: geometry.dilation.1, out_h: geometry.outputHeight,
+      out_w: geometry.outputWidth, out_channels: geometry.outputChannels)
+    semrob_conv_run(
+      &shape, input, weights.storage, positions.lowerBound, positions.count, bias, addend,
+      relu ? 1 : 0, output)
+  }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import NeuralNetworks
+@testable import Tensors
+
+/// The Float32 convolution kernels (semrob's direct AVX-512 kernel for ungrouped convolutions,
+/// its packed GEMM for grouped ones, OpenBLAS otherwise) against the Float64 path.
+///
+/// Runs in a child process because the kernel switch and the worker count are process-wide.
+@Suite struct ConvolutionKernelTests {
+  /// Geometries covering the direct kernel's cases: channel counts that fill one, two or three
+  /// 16-channel vectors and partial 48-channel blocks, partial 8-position tiles, tiles across
+  /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers.
+  static let layers: [(String, Convolution2D)] = [
+    (
+      "3→5 3×3 pad 1", Convolution2D(inputChannels: 3, outputChannels: 5, kernelSize: 3, padding: 1)
+    ),
+    (
+      "4→50 3×3 stride 2",
+      Convolution2D(inputChannels: 4, outputChannels: 50, kernelSize: 3, stride: 2, padding: 1)
+    ),
+    (
+      "5→97 1×7 pad (0, 3)",
+      Convolution2D(
+        inputChannels: 5, outputChannels: 97, kernelSize: (1, 7), padding: (0, 3))
+    ),
+    (
+      "6→20 5×5 dilation 2",
+      Convolution2D(
+        inputChannels: 6, outputChannels: 20, kernelSize: 5, stride: 1, padding: 2, dilation: 2)
+    ),
+    ("16→100 1×1", Convolution2D(inputChannels: 16, outputChannels: 100, kernelSize: 1)),
+    (
+      "8→12 3×3 groups 4",
+      Convolution2D(inputChannels: 8, outputChannels: 12, kernelSize: 3, padding: 1, groups: 4)
+    ),
+  ]
+
+  /// The largest deviation of the Float32 output from the Float64 output, relative to the
+  /// output's largest magnitude, for every layer, batch and ReLU setting.
+  static func deviations(threads: Int) -> [String] {
+    Parallelism.useOwnLoops(threads: threads)
+    var failures: [String] = []
+    var random = RandomGenerator(seed: 11)
+    for (name, base) in layers {
+      for relu in [false, true] {
+        var layer = base
+        layer.appliesReLU = relu
+        for (batch, side) in [(1, 9), (3, 7)] {
+          let parameters = layer.initialParameters(random: &random)
+          let shape = [batch, layer.inputChannels, side, side + 2]
+          let x = Tensor(
+            shape: shape,
+            scalars: (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform() * 2 - 1) })
+          var buffers: [Tensor] = []
+          var context = ForwardContext(
+            mode: .inference, isRecording: false, random: RandomGenerator(seed: 0))
+          let single = layer.forward(
+            inputs: [x], parameters: parameters, buffers: &buffers, context: &context
+          ).output
+          let double = layer.forward(
+            inputs: [x.converted(to: .float64)],
+            parameters: parameters.map { $0.converted(to: .float64) }, buffers: &buffers,
+            context: &context
+          ).output
+          if let failure = closenessFailure(
+            single.converted(to: .float64), double, tolerance: .reduction)
+          {
+            failures.append("\(name), batch \(batch), relu \(relu), \(threads) threads: \(failure)")
+          }
+        }
+      }
+    }
+    return failures
+  }
+
+  @Test("Float32 convolutions match Float64 with 1 and 2 workers, semrob's kernels on and off")
+  func matchesFloat64() async {
+    await #expect(processExitsWith: .success) {
+      var failures: [String] = []
+      for enabled in [true, false] {
+        PackedGEMM.isEnabled = enabled
+        for threads in [1, 2] {
+          failures += Self.deviations(threads: threads).map { "kernels \(enabled): \($0)" }
+        }
+      }
+      if !failures.isEmpty {
+        FileHandle.standardError.write(Data(failures.joined(separator: "\n").utf8))
+        exit(1)
+      }
+    }
+  }
+
+  @Test("negative control: a corrupted Float32 output fails the Float64 comparison")
+  func negativeControl() {
+    var random = RandomGenerator(seed: 12)
+    let layer = Convolution2D(inputChannels: 4, outputChannels: 50, kernelSize: 3, padding: 1)
+    let parameters = layer.initialParameters(random: &random)
+    let x = Tensor(
+      shape: [1, 4, 6, 6], scalars: (0..<144).map { _ in Float(random.nextUniform()) })
+    var buffers: [Tensor] = []
+    var context = ForwardContext(
+      mode: .inference, isRecording: false, random: RandomGenerator(seed: 0))
+    var single = layer.forward(
+      inputs: [x], parameters: parameters, buffers: &buffers, context: &context
+    ).output
+    let double = layer.forward(
+      inputs: [x.converted(to: .float64)],
+      parameters: parameters.map { $0.converted(to: .float64) }, buffers: &buffers,
+      context: &context
+    ).output
+    // One output channel of one position off by 1 %, as a wrong tile store would be.
+    single.withUnsafeMutableScalars { $0[7 * 36 + 5] *= 1.01 }
+    #expect(
+      closenessFailure(single.converted(to: .float64), double, tolerance: .reduction) != nil)
+  }
+}
