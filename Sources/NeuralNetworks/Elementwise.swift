@@ -20,14 +20,35 @@ enum Elementwise {
       let target = buffer.baseAddress!
       let chunks = max(1, min(Workers.count, count / 65_536))
       Workers.split(count, workers: chunks) { _, range in
-        arrays.value[0].withPointer { first in
-          (target + range.lowerBound).initialize(
-            from: first + range.lowerBound, count: range.count)
+        // Sums of one or two inputs (ReLU layers, residual additions) are formed out of place,
+        // so the rectifier compiles to a select (`maxss`) rather than a branch around a store:
+        // signs of activations mispredict half the time.
+        let values = arrays.value
+        values[0].withPointer { first in
+          if values.count == 1 {
+            for i in range {
+              let value = first[i]
+              target[i] = rectified ? (value > 0 ? value : 0) : value
+            }
+            return
+          }
+          values[1].withPointer { second in
+            for i in range {
+              let value = first[i] + second[i]
+              target[i] = rectified && values.count == 2 ? (value > 0 ? value : 0) : value
+            }
+          }
         }
-        for array in arrays.value.dropFirst() {
+        guard values.count > 2 else { return }
+        for array in values.dropFirst(2) {
           array.withPointer { p in for i in range { target[i] += p[i] } }
         }
-        if rectified { for i in range where !(target[i] > 0) { target[i] = 0 } }
+        if rectified {
+          for i in range {
+            let value = target[i]
+            target[i] = value > 0 ? value : 0
+          }
+        }
       }
       initialized = count
     }

@@ -67,7 +67,8 @@ public struct ReLU: Layer {
     gradient.withMutablePointer { g in
       output.withPointer { y in
         for offset in stride(from: 0, to: total, by: max(1, sampleSize)) {
-          for i in 0..<sampleSize where !(y[i] > 0) { g[offset + i] = 0 }
+          // A select, not a branch (signs mispredict half the time).
+          for i in 0..<sampleSize { g[offset + i] = y[i] > 0 ? g[offset + i] : 0 }
         }
       }
     }

@@ -102,7 +102,10 @@ extension ConvolutionGeometry {
       }
     }
     if layer.appliesReLU {
-      for i in 0..<(coutG * cols) where !(block[i] > 0) { block[i] = 0 }
+      for i in 0..<(coutG * cols) {
+        let value = block[i]
+        block[i] = value > 0 ? value : 0
+      }
     }
   }
 
@@ -182,7 +185,7 @@ extension ConvolutionGeometry {
       dy.withMutablePointer { g in
         output.withPointer { y in
           for offset in stride(from: 0, to: total, by: max(1, sampleCount)) {
-            for i in 0..<sampleCount where !(y[i] > 0) { g[offset + i] = 0 }
+            for i in 0..<sampleCount { g[offset + i] = y[i] > 0 ? g[offset + i] : 0 }
           }
         }
       }

@@ -636,28 +636,55 @@ struct PoolingWindows {
     let outputPlane = outputHeight * outputWidth
     let input = S.elements(of: x)
     var output = ContiguousArray<S>(repeating: 0, count: planes * outputPlane)
+    // The window divisors as element values, (oh, ow) row-major.
+    let divisors = ContiguousArray<S>(
+      (0..<outputPlane).map {
+        S(rows.divisors[$0 / outputWidth] * columns.divisors[$0 % outputWidth])
+      })
     input.withPointer { xp in
       output.withMutablePointer { yp in
-        rows.starts.withUnsafeBufferPointer { rowStarts in
-          rows.ends.withUnsafeBufferPointer { rowEnds in
-            columns.starts.withUnsafeBufferPointer { columnStarts in
-              columns.ends.withUnsafeBufferPointer { columnEnds in
-                for plane in 0..<planes {
-                  let source = xp + plane * planeSize
-                  let target = yp + plane * outputPlane
-                  for oh in 0..<outputHeight {
-                    let (h0, h1) = (rowStarts[oh], rowEnds[oh])
-                    let rowDivisor = rows.divisors[oh]
-                    for ow in 0..<outputWidth {
-                      let (w0, w1) = (columnStarts[ow], columnEnds[ow])
-                      guard h0 < h1 && w0 < w1 else { continue }
-                      var total: S = 0
-                      for h in h0..<h1 {
+        divisors.withPointer { dp in
+          rows.starts.withUnsafeBufferPointer { rowStarts in
+            rows.ends.withUnsafeBufferPointer { rowEnds in
+              columns.starts.withUnsafeBufferPointer { columnStarts in
+                columns.ends.withUnsafeBufferPointer { columnEnds in
+                  // Planes are independent: split them over the engine's workers. Each input
+                  // row's window sums are formed once (`rowSums`, height × output width), then
+                  // summed down each output window's rows in contiguous vectorisable loops.
+                  let workers = min(Workers.count, planes)
+                  let scratch = ScratchBuffers<S>(
+                    workers: workers, size: height * outputWidth, zeroed: false)
+                  defer { scratch.deallocate() }
+                  Workers.split(planes, workers: workers) { worker, planeRange in
+                    let rowSums = scratch[worker]
+                    for plane in planeRange {
+                      let source = xp + plane * planeSize
+                      let target = yp + plane * outputPlane
+                      for h in 0..<height {
                         let line = source + h * width
-                        for w in w0..<w1 { total += line[w] }
+                        let sums = rowSums + h * outputWidth
+                        for ow in 0..<outputWidth {
+                          var total: S = 0
+                          for w in columnStarts[ow]..<max(columnStarts[ow], columnEnds[ow]) {
+                            total += line[w]
+                          }
+                          sums[ow] = total
+                        }
                       }
-                      target[oh * outputWidth + ow] =
-                        total / S(rowDivisor * columns.divisors[ow])
+                      for oh in 0..<outputHeight {
+                        let row = target + oh * outputWidth
+                        let (h0, h1) = (rowStarts[oh], rowEnds[oh])
+                        row.update(repeating: 0, count: outputWidth)
+                        for h in h0..<max(h0, h1) {
+                          let sums = rowSums + h * outputWidth
+                          for ow in 0..<outputWidth { row[ow] += sums[ow] }
+                        }
+                        let divisor = dp + oh * outputWidth
+                        for ow in 0..<outputWidth where columnStarts[ow] < columnEnds[ow] {
+                          row[ow] /= divisor[ow]
+                        }
+                        if h0 >= h1 { row.update(repeating: 0, count: outputWidth) }
+                      }
                     }
                   }
                 }
