@@ -12,19 +12,45 @@
 // panel passes over them.
 #define CONV_POSITIONS 96
 
+long semrob_conv_channel_blocks(long out_channels) {
+  return (out_channels + CONV_NR - 1) / CONV_NR;
+}
+
+// Output channels in blocks of 16, 32 or 48 (one to three zmm vectors): as many blocks as
+// 48-wide ones would need, with the widths balanced so no block is mostly padding (64 channels
+// are 32 + 32, not 48 + 16). Block b starts at channel *start and is *width wide.
+static void channel_block(long out_channels, long b, long *start, long *width) {
+  long blocks = semrob_conv_channel_blocks(out_channels), first = 0;
+  for (long i = 0;; i++) {
+    long remaining = out_channels - first, left = blocks - i;
+    long w = ((remaining + left - 1) / left + 15) / 16 * 16;
+    if (w > CONV_NR) w = CONV_NR;
+    if (i == b) {
+      *start = first;
+      *width = w;
+      return;
+    }
+    first += w;
+  }
+}
+
 size_t semrob_conv_packed_weights_count(long out_channels, long depth) {
-  return (size_t)(((out_channels + CONV_NR - 1) / CONV_NR) * CONV_NR * depth);
+  long start, width;
+  channel_block(out_channels, semrob_conv_channel_blocks(out_channels) - 1, &start, &width);
+  return (size_t)((start + width) * depth);
 }
 
 void semrob_conv_pack_weights(long out_channels, long depth, const float *weights,
                               float *packed) {
-  long blocks = (out_channels + CONV_NR - 1) / CONV_NR;
+  long blocks = semrob_conv_channel_blocks(out_channels);
   for (long b = 0; b < blocks; b++) {
-    float *panel = packed + b * CONV_NR * depth;
+    long start, width;
+    channel_block(out_channels, b, &start, &width);
+    float *panel = packed + start * depth;
     for (long k = 0; k < depth; k++) {
-      for (long c = 0; c < CONV_NR; c++) {
-        long channel = b * CONV_NR + c;
-        panel[k * CONV_NR + c] = channel < out_channels ? weights[channel * depth + k] : 0;
+      for (long c = 0; c < width; c++) {
+        long channel = start + c;
+        panel[k * width + c] = channel < out_channels ? weights[channel * depth + k] : 0;
       }
     }
   }
@@ -59,7 +85,7 @@ void semrob_conv_pack_weights(long out_channels, long depth, const float *weight
         _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =             \
           _mm512_fmadd_ps(value, wv[v], c[r][v]);                                              \
       }                                                                                        \
-      w += CONV_NR;                                                                            \
+      w += 16 * NV;                                                                            \
     }                                                                                          \
     _Pragma("clang loop unroll(full)") for (int r = 0; r < CONV_MR; r++)                      \
       _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                         \
@@ -106,14 +132,13 @@ static inline void store_tile(const float *tile, long used, const long *targets,
 }
 
 void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float *packed,
-                     long first, long count, const float *bias, const float *addend, int relu,
-                     float *output) {
-  if (count <= 0) return;
+                     long first, long count, long first_block, long block_count,
+                     const float *bias, const float *addend, int relu, float *output) {
+  if (count <= 0 || block_count <= 0) return;
   long depth = s->channels * s->kernel_h * s->kernel_w;
   long plane = s->height * s->width;
   long image = s->channels * plane;
   long positions = s->out_h * s->out_w;
-  long blocks = (s->out_channels + CONV_NR - 1) / CONV_NR;
   long *depth_offsets = malloc(sizeof(long) * (size_t)(depth > 0 ? depth : 1));
   long k = 0;
   for (long c = 0; c < s->channels; c++)
@@ -130,24 +155,26 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
       rows[p] = n * image + oh * s->stride_h * s->width + ow * s->stride_w;
       targets[p] = n * s->out_channels * positions + within;
     }
-    // A partial last tile repeats its first position (read, never stored).
+    // A partial last tile repeats its last position (read, never stored).
     long padded = (span + CONV_MR - 1) / CONV_MR * CONV_MR;
     for (long p = span; p < padded; p++) rows[p] = rows[span - 1];
-    for (long b = 0; b < blocks; b++) {
-      const float *w = packed + b * CONV_NR * depth;
-      long channels = s->out_channels - b * CONV_NR < CONV_NR ? s->out_channels - b * CONV_NR
-                                                              : CONV_NR;
+    for (long b = first_block; b < first_block + block_count; b++) {
+      long channel_start, width;
+      channel_block(s->out_channels, b, &channel_start, &width);
+      const float *w = packed + channel_start * depth;
+      long channels = s->out_channels - channel_start < width ? s->out_channels - channel_start
+                                                              : width;
       for (long t = 0; t < span; t += CONV_MR) {
-        if (channels > 32) {
+        if (width == 48) {
           conv_micro_3(depth, input, rows + t, depth_offsets, w, tile);
-        } else if (channels > 16) {
+        } else if (width == 32) {
           conv_micro_2(depth, input, rows + t, depth_offsets, w, tile);
         } else {
           conv_micro_1(depth, input, rows + t, depth_offsets, w, tile);
         }
         long used = span - t < CONV_MR ? span - t : CONV_MR;
-        store_tile(tile, used, targets + t, b * CONV_NR, channels, positions, bias, addend, relu,
-                   output);
+        store_tile(tile, used, targets + t, channel_start, channels, positions, bias, addend,
+                   relu, output);
       }
     }
   }
@@ -159,8 +186,8 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
 #else
 
 void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float *packed,
-                     long first, long count, const float *bias, const float *addend, int relu,
-                     float *output) {
+                     long first, long count, long first_block, long block_count,
+                     const float *bias, const float *addend, int relu, float *output) {
   abort();
 }
 

@@ -11,9 +11,9 @@
   void prefix##pack_a(int transposed, long m, long k, const float *a, long lda,             \
                       float *packed);                                                       \
   size_t prefix##workspace_count(long n, long k);                                           \
-  void prefix##run(long m, long n, long k, float alpha, const float *packed_a,              \
-                   int transposed_b, const float *b, long ldb, float beta, float *c,        \
-                   long ldc, const semrob_gemm_columns *columns,                            \
+  void prefix##run(long packed_rows, long first_row, long m, long n, long k, float alpha,   \
+                   const float *packed_a, int transposed_b, const float *b, long ldb,       \
+                   float beta, float *c, long ldc, const semrob_gemm_columns *columns,      \
                    const semrob_gemm_epilogue *epilogue, float *workspace);
 DECLARE(semrob_avx512_)
 
@@ -51,12 +51,12 @@ size_t semrob_gemm_workspace_count(int isa, long n, long k) {
   DISPATCH(isa, workspace_count(n, k))
 }
 
-void semrob_gemm_run(int isa, long m, long n, long k, float alpha, const float *packed_a,
-                     int transposed_b, const float *b, long ldb, float beta, float *c, long ldc,
-                     const semrob_gemm_columns *columns, const semrob_gemm_epilogue *epilogue,
-                     float *workspace) {
-  DISPATCH(isa, run(m, n, k, alpha, packed_a, transposed_b, b, ldb, beta, c, ldc, columns,
-                    epilogue, workspace))
+void semrob_gemm_run(int isa, long packed_rows, long first_row, long m, long n, long k,
+                     float alpha, const float *packed_a, int transposed_b, const float *b,
+                     long ldb, float beta, float *c, long ldc, const semrob_gemm_columns *columns,
+                     const semrob_gemm_epilogue *epilogue, float *workspace) {
+  DISPATCH(isa, run(packed_rows, first_row, m, n, k, alpha, packed_a, transposed_b, b, ldb, beta,
+                    c, ldc, columns, epilogue, workspace))
 }
 
 #else
@@ -66,9 +66,9 @@ size_t semrob_gemm_packed_a_count(int isa, long m, long k) { abort(); }
 void semrob_gemm_pack_a(int isa, int transposed, long m, long k, const float *a, long lda,
                         float *packed) { abort(); }
 size_t semrob_gemm_workspace_count(int isa, long n, long k) { abort(); }
-void semrob_gemm_run(int isa, long m, long n, long k, float alpha, const float *packed_a,
-                     int transposed_b, const float *b, long ldb, float beta, float *c, long ldc,
-                     const semrob_gemm_columns *columns, const semrob_gemm_epilogue *epilogue,
-                     float *workspace) { abort(); }
+void semrob_gemm_run(int isa, long packed_rows, long first_row, long m, long n, long k,
+                     float alpha, const float *packed_a, int transposed_b, const float *b,
+                     long ldb, float beta, float *c, long ldc, const semrob_gemm_columns *columns,
+                     const semrob_gemm_epilogue *epilogue, float *workspace) { abort(); }
 
 #endif

@@ -1,7 +1,7 @@
 internal import CKernels
 
-/// semrob's direct convolution for AVX-512 CPUs: register tiles of 8 output positions × 48
-/// output channels, weights as the vector operand, input values broadcast straight from
+/// semrob's direct convolution for AVX-512 CPUs: register tiles of 8 output positions × 16,
+/// 32 or 48 output channels, weights as the vector operand, input values broadcast straight from
 /// zero-padded NCHW planes (no im2col buffer), bias, an addend and ReLU fused into the store.
 ///
 /// Available where ``PackedGEMM/isSupported``; one call is single-threaded and covers a range
@@ -52,15 +52,22 @@ package enum DirectConvolution {
     deinit { storage.deallocate() }
   }
 
-  /// Computes output positions `positions` of the flattened images × height × width, every
-  /// output channel, into NCHW `output`: `relu(conv + bias[channel] + addend)`.
+  /// The number of output-channel blocks (16, 32 or 48 channels each) a convolution with
+  /// `outputChannels` outputs is computed in.
+  package static func channelBlockCount(outputChannels: Int) -> Int {
+    semrob_conv_channel_blocks(outputChannels)
+  }
+
+  /// Computes output positions `positions` of the flattened images × height × width, for the
+  /// output-channel blocks `channelBlocks`, into NCHW `output`:
+  /// `relu(conv + bias[channel] + addend)`.
   ///
   /// `input` holds the zero-padded images, `channels × paddedHeight × paddedWidth` floats each;
   /// `addend` (optional) is laid out like `output`.
   package static func run(
     _ geometry: Geometry, input: UnsafePointer<Float>, weights: PackedWeights,
-    positions: Range<Int>, bias: UnsafePointer<Float>?, addend: UnsafePointer<Float>?,
-    relu: Bool, output: UnsafeMutablePointer<Float>
+    positions: Range<Int>, channelBlocks: Range<Int>, bias: UnsafePointer<Float>?,
+    addend: UnsafePointer<Float>?, relu: Bool, output: UnsafeMutablePointer<Float>
   ) {
     var shape = semrob_conv_shape(
       channels: geometry.channels, height: geometry.paddedHeight, width: geometry.paddedWidth,
@@ -69,7 +76,7 @@ package enum DirectConvolution {
       dilation_w: geometry.dilation.1, out_h: geometry.outputHeight,
       out_w: geometry.outputWidth, out_channels: geometry.outputChannels)
     semrob_conv_run(
-      &shape, input, weights.storage, positions.lowerBound, positions.count, bias, addend,
-      relu ? 1 : 0, output)
+      &shape, input, weights.storage, positions.lowerBound, positions.count,
+      channelBlocks.lowerBound, channelBlocks.count, bias, addend, relu ? 1 : 0, output)
   }
 }

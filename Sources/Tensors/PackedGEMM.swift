@@ -76,25 +76,28 @@ package enum PackedGEMM {
   ///
   /// `B` is `depth × columns`, element (p, j) at `b[p·ldb + j]`, or `b[j·ldb + p]` when
   /// `transposedB`; the column map applies to untransposed B only. With β = 0, C is never read.
+  /// `rows` (default all; its start a multiple of 8) picks a band of A's rows, so workers can
+  /// share one product: `c`, `bias` and `addend` then point at the band's first row.
   package static func multiply(
-    _ a: PackedMatrix, b: UnsafePointer<Float>, ldb: Int, transposedB: Bool = false,
-    columns: Int, alpha: Float = 1, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
-    columnMap: ColumnMap? = nil, bias: UnsafePointer<Float>? = nil,
-    addend: UnsafePointer<Float>? = nil, relu: Bool = false,
+    _ a: PackedMatrix, rows: Range<Int>? = nil, b: UnsafePointer<Float>, ldb: Int,
+    transposedB: Bool = false, columns: Int, alpha: Float = 1, beta: Float = 0,
+    c: UnsafeMutablePointer<Float>, ldc: Int, columnMap: ColumnMap? = nil,
+    bias: UnsafePointer<Float>? = nil, addend: UnsafePointer<Float>? = nil, relu: Bool = false,
     workspace: UnsafeMutablePointer<Float>
   ) {
+    let band = rows ?? 0..<a.rows
+    precondition(
+      band.lowerBound % rowPanel == 0 && band.upperBound <= a.rows,
+      "PackedGEMM: row band \(band) must start at a multiple of \(rowPanel) within \(a.rows)")
     var epilogue = semrob_gemm_epilogue(bias: bias, addend: addend, relu: relu ? 1 : 0)
-    if let columnMap {
-      var map = semrob_gemm_columns(
-        columns_per_image: columnMap.columnsPerImage, image_stride_b: columnMap.imageStrideB,
-        image_stride_c: columnMap.imageStrideC)
-      semrob_gemm_run(
-        isa, a.rows, columns, a.depth, alpha, a.storage, transposedB ? 1 : 0, b, ldb, beta, c, ldc,
-        &map, &epilogue, workspace)
-    } else {
-      semrob_gemm_run(
-        isa, a.rows, columns, a.depth, alpha, a.storage, transposedB ? 1 : 0, b, ldb, beta, c, ldc,
-        nil, &epilogue, workspace)
-    }
+    var map = semrob_gemm_columns(
+      columns_per_image: columnMap?.columnsPerImage ?? 0,
+      image_stride_b: columnMap?.imageStrideB ?? 0, image_stride_c: columnMap?.imageStrideC ?? 0)
+    semrob_gemm_run(
+      isa, a.rows, band.lowerBound, band.count, columns, a.depth, alpha, a.storage,
+      transposedB ? 1 : 0, b, ldb, beta, c, ldc, &map, &epilogue, workspace)
   }
+
+  /// The height of A's packed panels: row bands start at multiples of it.
+  package static var rowPanel: Int { 8 }
 }

@@ -111,4 +111,38 @@ struct PackedGEMMTests {
     }
     expectClose(y, expected, tolerance: .reduction, "column map")
   }
+
+  @Test("row bands of one packed matrix compute the rows of the whole product")
+  func rowBands() {
+    let (m, n, k) = (45, 30, 300)
+    var generator = RandomGenerator(seed: 6)
+    let a = Self.random(m * k, &generator)
+    let b = Self.random(k * n, &generator)
+    let bias = Self.random(m, &generator)
+    let packed = a.withUnsafeBufferPointer {
+      PackedGEMM.PackedMatrix($0.baseAddress!, transposed: false, rows: m, depth: k, lda: k)
+    }
+    let workspace = UnsafeMutablePointer<Float>.allocate(
+      capacity: PackedGEMM.workspaceCount(columns: n, depth: k))
+    defer { workspace.deallocate() }
+    var whole = [Float](repeating: 0, count: m * n)
+    var banded = [Float](repeating: .nan, count: m * n)
+    whole.withUnsafeMutableBufferPointer { out in
+      PackedGEMM.multiply(
+        packed, b: b, ldb: n, columns: n, c: out.baseAddress!, ldc: n, bias: bias, relu: true,
+        workspace: workspace)
+    }
+    for band in [0..<16, 16..<40, 40..<45] {
+      banded.withUnsafeMutableBufferPointer { out in
+        bias.withUnsafeBufferPointer { biasValues in
+          PackedGEMM.multiply(
+            packed, rows: band, b: b, ldb: n, columns: n,
+            c: out.baseAddress! + band.lowerBound * n, ldc: n,
+            bias: biasValues.baseAddress! + band.lowerBound, relu: true, workspace: workspace)
+        }
+      }
+    }
+    // Same arithmetic in the same order: bit-identical.
+    #expect(whole == banded)
+  }
 }

@@ -44,13 +44,15 @@ typedef struct {
   int relu;
 } semrob_gemm_epilogue;
 
-/// C ← epilogue(alpha·A·B + beta·C) with A packed by semrob_gemm_pack_a for the same isa, m
-/// and k; B is k×n (element (p, j) at b[p·ldb + j], or b[j·ldb + p] when transposed; the
-/// column map applies to untransposed B only). With beta = 0, C is never read.
-void semrob_gemm_run(int isa, long m, long n, long k, float alpha, const float *packed_a,
-                     int transposed_b, const float *b, long ldb, float beta, float *c, long ldc,
-                     const semrob_gemm_columns *columns, const semrob_gemm_epilogue *epilogue,
-                     float *workspace);
+/// C ← epilogue(alpha·A·B + beta·C) for rows [first_row, first_row + m) of A, packed by
+/// semrob_gemm_pack_a for the same isa with packed_rows rows and depth k (first_row a multiple
+/// of 8); c, the bias and the addend point at the first of those rows. B is k×n (element
+/// (p, j) at b[p·ldb + j], or b[j·ldb + p] when transposed; the column map applies to
+/// untransposed B only). With beta = 0, C is never read.
+void semrob_gemm_run(int isa, long packed_rows, long first_row, long m, long n, long k,
+                     float alpha, const float *packed_a, int transposed_b, const float *b,
+                     long ldb, float beta, float *c, long ldc, const semrob_gemm_columns *columns,
+                     const semrob_gemm_epilogue *epilogue, float *workspace);
 
 /// A stride/dilation convolution over zero-padded NCHW input, for the direct kernel: each
 /// image of the input holds channels × height × width floats (padding already applied).
@@ -60,8 +62,11 @@ typedef struct {
   long out_h, out_w, out_channels;
 } semrob_conv_shape;
 
-/// Floats needed for the weights of semrob_conv_run: out_channels rounded up to 48, times
-/// depth = channels · kernel_h · kernel_w.
+/// The number of output-channel blocks (16, 32 or 48 channels each) semrob_conv_run works in.
+long semrob_conv_channel_blocks(long out_channels);
+
+/// Floats needed for the packed weights of semrob_conv_run (about out_channels rounded up to
+/// 16, times depth = channels · kernel_h · kernel_w).
 size_t semrob_conv_packed_weights_count(long out_channels, long depth);
 
 /// Packs weights [out_channels][depth] (PyTorch's OIHW flattened) for semrob_conv_run.
@@ -69,11 +74,12 @@ void semrob_conv_pack_weights(long out_channels, long depth, const float *weight
                               float *packed);
 
 /// Direct convolution (AVX-512F only): output positions [first, first + count) of the
-/// flattened images × out_h × out_w, every output channel, written to NCHW output with the
-/// bias (or NULL), an addend laid out like the output (or NULL) and ReLU fused. Reads input
-/// values as broadcasts straight from the padded planes; no im2col buffer.
+/// flattened images × out_h × out_w and output-channel blocks [first_block, first_block +
+/// block_count), written to NCHW output with the bias (or NULL), an addend laid out like the
+/// output (or NULL) and ReLU fused. Reads input values as broadcasts straight from the padded
+/// planes; no im2col buffer.
 void semrob_conv_run(const semrob_conv_shape *shape, const float *input, const float *packed,
-                     long first, long count, const float *bias, const float *addend, int relu,
-                     float *output);
+                     long first, long count, long first_block, long block_count,
+                     const float *bias, const float *addend, int relu, float *output);
 
 #endif

@@ -111,7 +111,10 @@ extension ConvolutionGeometry {
 
   func forward<S: EngineScalar>(_: S.Type, _ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     if S.self == Float.self && PackedGEMM.isEnabled {
-      return layer.groups == 1
+      // 1×1 kernels are plain matrix products (stores along contiguous output rows); other
+      // ungrouped kernels go to the direct convolution, grouped ones to the packed GEMM.
+      let oneByOne = layer.kernelSize == [1, 1] && layer.padding == [0, 0]
+      return layer.groups == 1 && !oneByOne
         ? forwardDirect(x, weight: weight, bias: bias)
         : forwardPacked(x, weight: weight, bias: bias)
     }

@@ -23,8 +23,11 @@ extension ConvolutionGeometry {
       stride: (layer.stride[0], layer.stride[1]),
       dilation: (layer.dilation[0], layer.dilation[1]), outputHeight: outputHeight,
       outputWidth: outputWidth, outputChannels: cout)
-    let weights = weight.scalars.withUnsafeBufferPointer {
-      DirectConvolution.PackedWeights($0.baseAddress!, outputChannels: cout, depth: geometry.depth)
+    let weights = layer.packedWeights.packed(for: weight) {
+      weight.scalars.withUnsafeBufferPointer {
+        DirectConvolution.PackedWeights(
+          $0.baseAddress!, outputChannels: cout, depth: geometry.depth)
+      }
     }
     let workers = Workers.count
     let padded =
@@ -42,13 +45,24 @@ extension ConvolutionGeometry {
       padded.withPointer { xp in
         biasValues.withPointer { bp in
           let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
-          // Whole 8-position tiles per worker; each worker writes only its positions.
+          // Each worker writes only its own outputs: whole 8-position tiles when there are
+          // plenty, else (late layers of one image) whole output-channel blocks, so the
+          // workers share the weights rather than each streaming all of them.
           let tiles = (total + 7) / 8
-          Workers.split(tiles, workers: workers) { _, range in
-            let positions = (range.lowerBound * 8)..<min(total, range.upperBound * 8)
-            DirectConvolution.run(
-              geometry, input: xp, weights: weights, positions: positions, bias: biasPointer,
-              addend: nil, relu: relu, output: yp)
+          let blocks = DirectConvolution.channelBlockCount(outputChannels: cout)
+          if tiles < 8 * workers && blocks >= workers {
+            Workers.split(blocks, workers: workers) { _, range in
+              DirectConvolution.run(
+                geometry, input: xp, weights: weights, positions: 0..<total, channelBlocks: range,
+                bias: biasPointer, addend: nil, relu: relu, output: yp)
+            }
+          } else {
+            Workers.split(tiles, workers: workers) { _, range in
+              let positions = (range.lowerBound * 8)..<min(total, range.upperBound * 8)
+              DirectConvolution.run(
+                geometry, input: xp, weights: weights, positions: positions,
+                channelBlocks: 0..<blocks, bias: biasPointer, addend: nil, relu: relu, output: yp)
+            }
           }
         }
       }
@@ -101,11 +115,13 @@ extension ConvolutionGeometry {
     let input = x.scalars
     let biasValues = bias?.scalars ?? []
     let relu = layer.appliesReLU
-    let packed = weight.scalars.withUnsafeBufferPointer { w in
-      (0..<groups).map { g in
-        PackedGEMM.PackedMatrix(
-          w.baseAddress! + g * coutG * rows, transposed: false, rows: coutG, depth: rows,
-          lda: rows)
+    let packed = layer.packedWeights.packed(for: weight) {
+      weight.scalars.withUnsafeBufferPointer { w in
+        (0..<groups).map { g in
+          PackedGEMM.PackedMatrix(
+            w.baseAddress! + g * coutG * rows, transposed: false, rows: coutG, depth: rows,
+            lda: rows)
+        }
       }
     }
     let workers = Workers.count
@@ -164,8 +180,11 @@ extension ConvolutionGeometry {
             return
           }
           // One image at a time over every worker: im2col by input channel, then the GEMM by
-          // blocks of whole 48-column tiles.
+          // blocks of whole 48-column tiles, or by bands of output channels when the plane is
+          // too small to give every worker several tiles.
           let tiles = (cols + 47) / 48
+          let panels = (coutG + PackedGEMM.rowPanel - 1) / PackedGEMM.rowPanel
+          let byRows = tiles < 2 * workers && panels >= 2 * workers
           for n in 0..<batch {
             for g in 0..<groups {
               let planes = xp + (n * cin + g * cinG) * height * width
@@ -177,6 +196,20 @@ extension ConvolutionGeometry {
               }
               let b = isPointwise ? planes : UnsafePointer(columns)
               let block = yp + (n * cout + g * coutG) * cols
+              if byRows {
+                Workers.split(panels, workers: workers) { worker, range in
+                  let band =
+                    (range.lowerBound * PackedGEMM.rowPanel)
+                    ..<min(
+                      coutG, range.upperBound * PackedGEMM.rowPanel)
+                  PackedGEMM.multiply(
+                    packed[g], rows: band, b: b, ldb: cols, columns: cols,
+                    c: block + band.lowerBound * cols, ldc: cols,
+                    bias: biasPointer.map { $0 + g * coutG + band.lowerBound }, relu: relu,
+                    workspace: workspaces[worker])
+                }
+                continue
+              }
               Workers.split(tiles, workers: workers) { worker, range in
                 let start = range.lowerBound * 48
                 let end = min(cols, range.upperBound * 48)

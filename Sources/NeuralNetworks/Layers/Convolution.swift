@@ -33,6 +33,8 @@ public struct Convolution2D: Layer {
   /// Whether a ReLU is applied to the output inside the layer (set by
   /// ``Network/foldedForInference()``; the backward pass masks by the output).
   public internal(set) var appliesReLU = false
+  /// The weights packed for the direct Float32 kernel, reused while they are unchanged.
+  let packedWeights = PackedWeightsCache()
 
   /// Creates a convolution.
   ///
