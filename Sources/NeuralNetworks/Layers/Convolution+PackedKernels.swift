@@ -198,10 +198,8 @@ extension ConvolutionGeometry {
               let block = yp + (n * cout + g * coutG) * cols
               if byRows {
                 Workers.split(panels, workers: workers) { worker, range in
-                  let band =
-                    (range.lowerBound * PackedGEMM.rowPanel)
-                    ..<min(
-                      coutG, range.upperBound * PackedGEMM.rowPanel)
+                  let first = range.lowerBound * PackedGEMM.rowPanel
+                  let band = first..<min(coutG, range.upperBound * PackedGEMM.rowPanel)
                   PackedGEMM.multiply(
                     packed[g], rows: band, b: b, ldb: cols, columns: cols,
                     c: block + band.lowerBound * cols, ldc: cols,
