@@ -175,7 +175,11 @@ extension ConvolutionGeometry {
     let count = request.cotangentCount
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
-    let wantsInput = request.inputGradientsNeeded[0]
+    // Float32 input gradients run on semrob's packed GEMM where available; the loops below
+    // then form only the parameter gradients.
+    let packedInput =
+      request.inputGradientsNeeded[0] && S.self == Float.self && PackedGEMM.isEnabled
+    let wantsInput = request.inputGradientsNeeded[0] && !packedInput
     let wantsParameters = request.parameterGradientsNeeded
     let input = S.elements(of: x)
     let weights = S.elements(of: request.parameters[0])
@@ -193,6 +197,11 @@ extension ConvolutionGeometry {
         }
       }
     }
+    let packedInputGradient =
+      packedInput
+      ? inputGradientPacked(
+        unsafeBitCast(dy, to: ContiguousArray<Float>.self), weight: request.parameters[0],
+        samples: count * batch) : nil
     let weightCount = cout * rows
     let workers = Workers.count
     // Samples are the parallel unit (all K cotangents of a sample stay in one worker, which
@@ -258,7 +267,9 @@ extension ConvolutionGeometry {
                 }
               }
             }
-            if parallelSamples {
+            if !wantsInput && !wantsParameters {
+              return
+            } else if parallelSamples {
               Workers.split(batch, workers: workers) { worker, range in
                 for n in range { sample(n, lane: worker, innerWorkers: 1) }
               }
@@ -271,8 +282,9 @@ extension ConvolutionGeometry {
     }
     var result = LayerGradients(
       inputs: [
-        wantsInput
-          ? S.makeTensor(shape: [count * batch] + x.shape.dropFirst(), elements: dx) : nil
+        packedInputGradient
+          ?? (wantsInput
+            ? S.makeTensor(shape: [count * batch] + x.shape.dropFirst(), elements: dx) : nil)
       ])
     if wantsParameters {
       // Sum the workers' accumulators in worker order (fixed for a thread count).

@@ -23,7 +23,7 @@ extension ConvolutionGeometry {
       stride: (layer.stride[0], layer.stride[1]),
       dilation: (layer.dilation[0], layer.dilation[1]), outputHeight: outputHeight,
       outputWidth: outputWidth, outputChannels: cout)
-    let weights = layer.packedWeights.packed(for: weight) {
+    let weights = layer.packedWeights.packed(for: weight, key: .direct) {
       weight.scalars.withUnsafeBufferPointer {
         DirectConvolution.PackedWeights(
           $0.baseAddress!, outputChannels: cout, depth: geometry.depth)
@@ -115,7 +115,7 @@ extension ConvolutionGeometry {
     let input = x.scalars
     let biasValues = bias?.scalars ?? []
     let relu = layer.appliesReLU
-    let packed = layer.packedWeights.packed(for: weight) {
+    let packed = layer.packedWeights.packed(for: weight, key: .gemm) {
       weight.scalars.withUnsafeBufferPointer { w in
         (0..<groups).map { g in
           PackedGEMM.PackedMatrix(
@@ -223,5 +223,88 @@ extension ConvolutionGeometry {
       initialized = batch * cout * cols
     }
     return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
+  }
+
+  /// `∂X`, `[samples, C_in, H, W]`, for output cotangents `dy` (`[samples, C_out, H_out,
+  /// W_out]`, already masked by a fused ReLU) on the packed GEMM: `∂cols = W_gᵀ · ∂Y`, with
+  /// `W_gᵀ` packed once (cached), then col2im. Pointwise layers write `∂X` directly, all
+  /// samples side by side through a column map.
+  func inputGradientPacked(_ dy: ContiguousArray<Float>, weight: Tensor, samples: Int) -> Tensor {
+    let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
+    let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
+    let planeSize = height * width
+    let transposed = layer.packedWeights.packed(for: weight, key: .transposedGEMM) {
+      weight.scalars.withUnsafeBufferPointer { w in
+        (0..<groups).map { g in
+          PackedGEMM.PackedMatrix(
+            w.baseAddress! + g * coutG * rows, transposed: true, rows: rows, depth: coutG,
+            lda: rows)
+        }
+      }
+    }
+    let workers = Workers.count
+    let bySamples = workers > 1 && samples >= workers
+    let lanes = bySamples ? workers : 1
+    let columnGradients = ScratchBuffers<Float>(
+      workers: lanes, size: isPointwise ? 0 : rows * cols, zeroed: false)
+    let workspaces = ScratchBuffers<Float>(
+      workers: workers,
+      size: PackedGEMM.workspaceCount(columns: isPointwise ? samples * cols : cols, depth: coutG),
+      zeroed: false)
+    defer {
+      columnGradients.deallocate()
+      workspaces.deallocate()
+    }
+    // col2im adds into ∂X; pointwise products overwrite it.
+    var dx = ContiguousArray<Float>(repeating: 0, count: samples * cin * planeSize)
+    dy.withPointer { gp in
+      dx.withMutablePointer { dxp in
+        nonisolated(unsafe) let target = dxp
+        if isPointwise {
+          Workers.split(samples, workers: workers) { worker, range in
+            for g in 0..<groups {
+              PackedGEMM.multiply(
+                transposed[g], b: gp + (range.lowerBound * cout + g * coutG) * cols, ldb: cols,
+                columns: range.count * cols,
+                c: target + (range.lowerBound * cin + g * cinG) * cols, ldc: cols,
+                columnMap: .init(
+                  columnsPerImage: cols, imageStrideB: cout * cols, imageStrideC: cin * cols),
+                workspace: workspaces[worker])
+            }
+          }
+          return
+        }
+        /// Sample `b`, group `g`: the product on `innerWorkers` (column blocks), then col2im
+        /// split by input channel.
+        func sample(_ b: Int, _ g: Int, lane: Int, innerWorkers: Int) {
+          let columns = columnGradients[lane]
+          let gradient = gp + (b * cout + g * coutG) * cols
+          let tiles = (cols + 47) / 48
+          Workers.split(tiles, workers: innerWorkers) { worker, range in
+            let start = range.lowerBound * 48
+            let end = min(cols, range.upperBound * 48)
+            PackedGEMM.multiply(
+              transposed[g], b: gradient + start, ldb: cols, columns: end - start,
+              c: columns + start, ldc: cols, workspace: workspaces[bySamples ? lane : worker])
+          }
+          let planes = target + (b * cin + g * cinG) * planeSize
+          Workers.split(cinG, workers: innerWorkers) { _, channels in
+            col2im(UnsafePointer(columns), addingInto: planes, channels: channels)
+          }
+        }
+        if bySamples {
+          Workers.split(samples, workers: workers) { worker, range in
+            for b in range {
+              for g in 0..<groups { sample(b, g, lane: worker, innerWorkers: 1) }
+            }
+          }
+        } else {
+          for b in 0..<samples {
+            for g in 0..<groups { sample(b, g, lane: 0, innerWorkers: workers) }
+          }
+        }
+      }
+    }
+    return Tensor(shape: [samples, cin, height, width], scalars: dx)
   }
 }

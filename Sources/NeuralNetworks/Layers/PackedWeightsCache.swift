@@ -10,18 +10,28 @@ import Tensors
 /// Copies of a layer share one cache; concurrent users may both pack, and either result is
 /// correct.
 final class PackedWeightsCache: Sendable {
-  private let entry = Mutex<(weight: Tensor, packed: any Sendable)?>(nil)
+  /// The packed forms a convolution keeps, one entry each.
+  enum Form: Hashable, Sendable {
+    /// Weights for the direct convolution (forward).
+    case direct
+    /// Weights as the packed GEMM's left matrix, one per group (forward).
+    case gemm
+    /// Transposed weights as the packed GEMM's left matrix, one per group (input gradient).
+    case transposedGEMM
+  }
 
-  /// The packed form of `weight`: the cached one if `weight` is unchanged and was packed as
-  /// `Packed`, else `make()`, which is then cached.
-  func packed<Packed: Sendable>(for weight: Tensor, make: () -> Packed) -> Packed {
-    if let cached = entry.withLock({ $0 }), cached.weight.sharesStorage(with: weight),
+  private let entries = Mutex<[Form: (weight: Tensor, packed: any Sendable)]>([:])
+
+  /// The packed form `key` of `weight`: the cached one if `weight` is unchanged, else
+  /// `make()`, which is then cached.
+  func packed<Packed: Sendable>(for weight: Tensor, key: Form, make: () -> Packed) -> Packed {
+    if let cached = entries.withLock({ $0[key] }), cached.weight.sharesStorage(with: weight),
       let packed = cached.packed as? Packed
     {
       return packed
     }
     let packed = make()
-    entry.withLock { $0 = (weight, packed) }
+    entries.withLock { $0[key] = (weight, packed) }
     return packed
   }
 }
