@@ -70,13 +70,42 @@ import Testing
           {
             failures.append("\(name), batch \(batch), relu \(relu), \(threads) threads: \(failure)")
           }
+          // Input gradients of two cotangents per sample ([2·N, C_out, H', W']).
+          let cotangentShape = [2 * batch] + Array(single.shape.dropFirst())
+          let cotangent = Tensor(
+            shape: cotangentShape,
+            scalars: (0..<cotangentShape.reduce(1, *)).map { _ in
+              Float(random.nextUniform() * 2 - 1)
+            })
+          let singleGradient = layer.backward(
+            BackwardRequest(
+              outputGradient: cotangent, inputs: [x], output: single, parameters: parameters,
+              buffers: [], cache: .empty, mode: .inference, inputGradientsNeeded: [true],
+              parameterGradientsNeeded: false)
+          ).inputs[0]!
+          let doubleGradient = layer.backward(
+            BackwardRequest(
+              outputGradient: cotangent.converted(to: .float64),
+              inputs: [x.converted(to: .float64)],
+              output: double, parameters: parameters.map { $0.converted(to: .float64) },
+              buffers: [], cache: .empty, mode: .inference, inputGradientsNeeded: [true],
+              parameterGradientsNeeded: false)
+          ).inputs[0]!
+          if let failure = closenessFailure(
+            singleGradient.converted(to: .float64), doubleGradient, tolerance: .reduction)
+          {
+            failures.append(
+              "∂x: \(name), batch \(batch), relu \(relu), \(threads) threads: \(failure)")
+          }
         }
       }
     }
     return failures
   }
 
-  @Test("Float32 convolutions match Float64 with 1 and 2 workers, semrob's kernels on and off")
+  @Test(
+    "Float32 outputs and input gradients match Float64 with 1 and 2 workers, semrob's kernels on and off"
+  )
   func matchesFloat64() async {
     await #expect(processExitsWith: .success) {
       var failures: [String] = []

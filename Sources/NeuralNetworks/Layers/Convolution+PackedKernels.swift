@@ -225,10 +225,11 @@ extension ConvolutionGeometry {
     return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
   }
 
-  /// `∂X`, `[samples, C_in, H, W]`, for output cotangents `dy` (`[samples, C_out, H_out,
-  /// W_out]`, already masked by a fused ReLU) on the packed GEMM: `∂cols = W_gᵀ · ∂Y`, with
-  /// `W_gᵀ` packed once (cached), then col2im. Pointwise layers write `∂X` directly, all
-  /// samples side by side through a column map.
+  /// The input gradient `∂X` (`[samples, C_in, H, W]`) on the packed GEMM.
+  ///
+  /// `dy` holds the output cotangents (`[samples, C_out, H_out, W_out]`, already masked by a
+  /// fused ReLU). `∂cols = W_gᵀ · ∂Y` with `W_gᵀ` packed once (cached), then col2im; pointwise
+  /// layers write `∂X` directly, all samples side by side through a column map.
   func inputGradientPacked(_ dy: ContiguousArray<Float>, weight: Tensor, samples: Int) -> Tensor {
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
