@@ -414,6 +414,27 @@ import Testing
     makeNetwork(inputShape: testCase.inputShape) { $0.add(testCase.layer, $0.input) }
   }
 
+  @Test(
+    "Float32 max pooling over whole windows (vectorised path) equals the exact path, NaN included",
+    arguments: [(2, 2, [2, 3, 8, 10]), (3, 2, [1, 4, 11, 9]), (3, 1, [2, 2, 5, 7])])
+  func wholeWindowMaxPooling(kernel: Int, stride: Int, shape: [Int]) {
+    let layer = MaxPooling2D(kernelSize: kernel, stride: stride)
+    var random = RandomGenerator(seed: UInt64(kernel * 10 + stride))
+    var values = (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform() * 2 - 1) }
+    let network = makeNetwork(inputShape: Array(shape.dropFirst())) { $0.add(layer, $0.input) }
+    for withNaN in [false, true] {
+      if withNaN { values[values.count / 3] = .nan }
+      let input = Tensor(shape: shape, scalars: values)
+      let single = network(input)
+      let exact = run(layer, input.converted(to: .float64))
+      #expect(single.shape == exact.shape)
+      for (a, b) in zip(single.scalars, exact.doubles) {
+        #expect(a.isNaN ? b.isNaN : Double(a) == b, "kernel \(kernel) stride \(stride)")
+      }
+      #expect(single.scalars.contains { $0.isNaN } == withNaN)
+    }
+  }
+
   /// `0, 1, 2, …` in Float64 with `shape`.
   func ramp(_ shape: [Int]) -> Tensor {
     Tensor(shape: shape, float64Scalars: (0..<shape.reduce(1, *)).map(Double.init))

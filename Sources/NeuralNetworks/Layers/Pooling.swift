@@ -1,3 +1,4 @@
+import Synchronization
 import Tensors
 
 /// 2-D max pooling with stride, padding, dilation and ceil mode, exactly as PyTorch
@@ -419,6 +420,19 @@ struct PoolingAxis {
   /// The number of output positions.
   var count: Int { starts.count }
 
+  /// The kernel and stride when every window is whole and undilated (window `o` is
+  /// `o·stride ..< o·stride + kernel`, nothing clipped); `nil` otherwise.
+  var wholeWindows: (kernel: Int, stride: Int)? {
+    guard step == 1, let first = starts.first, first == 0 else { return nil }
+    let kernel = ends[0]
+    let stride = count > 1 ? starts[1] : 1
+    guard kernel > 0, stride > 0 else { return nil }
+    for o in 0..<count where starts[o] != o * stride || ends[o] != o * stride + kernel {
+      return nil
+    }
+    return (kernel, stride)
+  }
+
   /// The output extent along one axis, as PyTorch's `pooling_output_shape`.
   ///
   /// `⌊(L + 2p − d(k − 1) − 1 + (ceil ? s − 1 : 0)) / s⌋ + 1` with floor division, minus one in
@@ -508,6 +522,35 @@ struct PoolingWindows {
   var outputHeight: Int { rows.count }
   var outputWidth: Int { columns.count }
 
+  /// Float32 max pooling over whole windows in vectorised C, planes split over the engine's
+  /// workers; `nil` if an input is NaN (the exact path then propagates it as PyTorch does).
+  static func maximumOfWholeWindows(
+    _ input: ContiguousArray<Float>, planes: Int, height: Int, width: Int,
+    rows: (kernel: Int, stride: Int), columns: (kernel: Int, stride: Int),
+    outputSize: (Int, Int)
+  ) -> ContiguousArray<Float>? {
+    let (outputHeight, outputWidth) = outputSize
+    let outputPlane = outputHeight * outputWidth
+    let workers = min(Workers.count, planes)
+    let ordered = Mutex(true)
+    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
+      buffer, initialized in
+      nonisolated(unsafe) let target = buffer.baseAddress!
+      input.withPointer { source in
+        Workers.split(planes, workers: workers) { _, range in
+          let fine = PoolingKernels.maximumOfFullWindows(
+            source + range.lowerBound * height * width, planes: range.count, height: height,
+            width: width, kernel: (rows.kernel, columns.kernel),
+            stride: (rows.stride, columns.stride), outputHeight: outputHeight,
+            outputWidth: outputWidth, output: target + range.lowerBound * outputPlane)
+          if !fine { ordered.withLock { $0 = false } }
+        }
+      }
+      initialized = planes * outputPlane
+    }
+    return ordered.withLock { $0 } ? output : nil
+  }
+
   /// Max pooling of every plane; the argmax offsets (within the plane, −1 for an empty window)
   /// when `recordIndices`.
   func maximum<S: EngineScalar>(_: S.Type, _ x: Tensor, recordIndices: Bool) -> (
@@ -520,6 +563,17 @@ struct PoolingWindows {
     let planeSize = height * width
     let outputPlane = outputHeight * outputWidth
     let input = S.elements(of: x)
+    if S.self == Float.self, !recordIndices, let rowWindows = rows.wholeWindows,
+      let columnWindows = columns.wholeWindows,
+      let output = Self.maximumOfWholeWindows(
+        unsafeBitCast(input, to: ContiguousArray<Float>.self), planes: planes, height: height,
+        width: width, rows: rowWindows, columns: columnWindows,
+        outputSize: (outputHeight, outputWidth))
+    {
+      return (
+        Tensor(shape: [x.shape[0], x.shape[1], outputHeight, outputWidth], scalars: output), []
+      )
+    }
     var output = ContiguousArray<S>(repeating: 0, count: planes * outputPlane)
     var indices = ContiguousArray<Int32>(
       repeating: 0, count: recordIndices ? planes * outputPlane : 0)
