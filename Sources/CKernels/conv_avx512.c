@@ -96,6 +96,36 @@ DEFINE_MICRO(1)
 DEFINE_MICRO(2)
 DEFINE_MICRO(3)
 
+// 16 consecutive input offsets (positions along one output row, stride 1) × 16 channels: 16
+// accumulators, all broadcasts from one base pointer. Narrow layers (16 output channels)
+// would otherwise wait on the latency of 8 accumulator chains.
+#define CONV_ROW 16
+static inline void conv_micro_row(long depth, const float *restrict base,
+                                  const long *restrict depth_offsets, const float *restrict w,
+                                  float *restrict tile) {
+  __m512 c[CONV_ROW];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < CONV_ROW; r++) c[r] = _mm512_setzero_ps();
+  for (long k = 0; k < depth; k++) {
+    __m512 weights = _mm512_loadu_ps(w);
+    const float *at = base + depth_offsets[k];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < CONV_ROW; r++) {
+      c[r] = _mm512_fmadd_ps(_mm512_set1_ps(at[r]), weights, c[r]);
+    }
+    w += 16;
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < CONV_ROW; r++) _mm512_storeu_ps(tile + r * CONV_NR, c[r]);
+}
+
+static inline int consecutive(const long *rows, long count) {
+  for (long r = 1; r < count; r++) {
+    if (rows[r] != rows[0] + r) return 0;
+  }
+  return 1;
+}
+
 // Writes `channels` channels of a tile of `used` positions: positions consecutive in the
 // output (one image) go out as masked vectors, one per channel; others element by element.
 static inline void store_tile(const float *tile, long used, const long *targets, long first_channel,
@@ -146,7 +176,7 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
       for (long j = 0; j < s->kernel_w; j++)
         depth_offsets[k++] = c * plane + i * s->dilation_h * s->width + j * s->dilation_w;
   long rows[CONV_POSITIONS], targets[CONV_POSITIONS];
-  float tile[CONV_MR * CONV_NR] __attribute__((aligned(64)));
+  float tile[CONV_ROW * CONV_NR] __attribute__((aligned(64)));
   for (long start = first; start < first + count; start += CONV_POSITIONS) {
     long span = first + count - start < CONV_POSITIONS ? first + count - start : CONV_POSITIONS;
     for (long p = 0; p < span; p++) {
@@ -165,6 +195,13 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
       long channels = s->out_channels - channel_start < width ? s->out_channels - channel_start
                                                               : width;
       for (long t = 0; t < span; t += CONV_MR) {
+        if (width == 16 && span - t >= CONV_ROW && consecutive(rows + t, CONV_ROW)) {
+          conv_micro_row(depth, input + rows[t], depth_offsets, w, tile);
+          store_tile(tile, CONV_ROW, targets + t, channel_start, channels, positions, bias,
+                     addend, relu, output);
+          t += CONV_ROW - CONV_MR;
+          continue;
+        }
         if (width == 48) {
           conv_micro_3(depth, input, rows + t, depth_offsets, w, tile);
         } else if (width == 32) {

@@ -113,7 +113,7 @@ extension ConvolutionGeometry {
     if S.self == Float.self && PackedGEMM.isEnabled {
       // 1×1 kernels are plain matrix products (stores along contiguous output rows); other
       // ungrouped kernels go to the direct convolution, grouped ones to the packed GEMM.
-      let oneByOne = layer.kernelSize == [1, 1] && layer.padding == [0, 0]
+      let oneByOne = (layer.kernelSize == [1, 1] && layer.padding == [0, 0]) || columnRows < 64
       return layer.groups == 1 && !oneByOne
         ? forwardDirect(x, weight: weight, bias: bias)
         : forwardPacked(x, weight: weight, bias: bias)
