@@ -61,8 +61,72 @@ void semrob_conv_pack_weights(long out_channels, long depth, const float *weight
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
 
+// Where a full tile of 8 positions consecutive in one output plane goes: stored transposed,
+// so each channel's 8 positions are one contiguous vector.
+typedef struct {
+  float *output;        // the tile's first position in channel 0's plane
+  const float *addend;  // laid out like output (same offset), or NULL
+  const float *bias;    // per output channel, or NULL
+  long positions;       // floats between channel planes
+  long first_channel;   // the block's first output channel
+  long channels;        // real channels in the block
+  int relu;
+} conv_store;
+
+// Transposes 8 rows of 8 floats in place: rows[c] becomes column c.
+static inline void transpose8(__m256 rows[8]) {
+  __m256 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(rows[i], rows[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(rows[i], rows[i + 1]);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+    u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+    u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+    u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  for (int i = 0; i < 4; i++) {
+    rows[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+    rows[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+  }
+}
+
+// Stores channels [first, first + 8) of the block (8 positions each) with the epilogue.
+static inline void store_columns(__m256 columns[8], long first, const conv_store *st) {
+  __m256 zero = _mm256_setzero_ps();
+  for (int i = 0; i < 8; i++) {
+    long channel = first + i;
+    if (channel >= st->channels) return;
+    long absolute = st->first_channel + channel;
+    __m256 value = columns[i];
+    if (st->bias) value = _mm256_add_ps(value, _mm256_set1_ps(st->bias[absolute]));
+    if (st->addend) {
+      value = _mm256_add_ps(value, _mm256_loadu_ps(st->addend + absolute * st->positions));
+    }
+    if (st->relu) value = _mm256_max_ps(value, zero);
+    _mm256_storeu_ps(st->output + absolute * st->positions, value);
+  }
+}
+
+// Stores a full tile (8 consecutive positions × the block's channels) transposed: 8×8
+// transposes in registers instead of one gather per channel.
+static void store_transposed(const float *tile, long width, const conv_store *st) {
+  for (long v = 0; v < width / 16; v++) {
+    __m256 low[8], high[8];
+    for (int r = 0; r < CONV_MR; r++) {
+      low[r] = _mm256_loadu_ps(tile + r * CONV_NR + 16 * v);
+      high[r] = _mm256_loadu_ps(tile + r * CONV_NR + 16 * v + 8);
+    }
+    transpose8(low);
+    transpose8(high);
+    store_columns(low, 16 * v, st);
+    store_columns(high, 16 * v + 8, st);
+  }
+}
+
 // Accumulates one tile: CONV_MR positions × (16·NV) channels over the whole depth, stored to
-// `tile` (row stride CONV_NR). NV = 1, 2 or 3 zmm vectors of output channels.
+// `tile` (row stride CONV_NR).
 #define DEFINE_MICRO(NV)                                                                       \
   static inline void conv_micro_##NV(long depth, const float *restrict input,                 \
                                      const long *restrict rows,                               \
@@ -202,6 +266,13 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
           t += CONV_ROW - CONV_MR;
           continue;
         }
+        long used = span - t < CONV_MR ? span - t : CONV_MR;
+        // Full tiles of consecutive positions are stored transposed, a vector per channel.
+        conv_store store = {output + targets[t], addend ? addend + targets[t] : NULL, bias,
+                            positions, channel_start, channels, relu};
+        const conv_store *direct =
+            used == CONV_MR && targets[t + CONV_MR - 1] - targets[t] == CONV_MR - 1 ? &store
+                                                                                     : NULL;
         if (width == 48) {
           conv_micro_3(depth, input, rows + t, depth_offsets, w, tile);
         } else if (width == 32) {
@@ -209,9 +280,12 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
         } else {
           conv_micro_1(depth, input, rows + t, depth_offsets, w, tile);
         }
-        long used = span - t < CONV_MR ? span - t : CONV_MR;
-        store_tile(tile, used, targets + t, channel_start, channels, positions, bias, addend,
-                   relu, output);
+        if (direct) {
+          store_transposed(tile, width, direct);
+        } else {
+          store_tile(tile, used, targets + t, channel_start, channels, positions, bias, addend,
+                     relu, output);
+        }
       }
     }
   }
