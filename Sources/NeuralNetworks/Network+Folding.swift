@@ -1,13 +1,15 @@
 import Tensors
 
 extension Network {
-  /// An inference-only copy with batch norm folded into the preceding convolutions and ReLUs
-  /// fused into them.
+  /// An inference-only copy with batch norm folded into the preceding convolutions, and
+  /// residual additions and ReLUs fused into them.
   ///
   /// For a convolution `y = W ∗ x + b` read only by a batch norm with inference scale
   /// `s_c = γ_c / √(σ²_c + ε)` and shift `t_c = β_c − μ_c s_c`, the pair becomes one
   /// convolution with `W'_c = s_c W_c` and `b'_c = s_c b_c + t_c` (exact up to rounding). A
-  /// ReLU that reads only a convolution or a residual addition is then applied inside it. The result
+  /// two-operand addition whose newer operand is a convolution read only by it becomes that
+  /// convolution with a residual input, and a ReLU that reads only a convolution or a residual
+  /// addition is then applied inside it. The result
   /// computes the same function as the original in inference mode, with fewer passes over
   /// memory; its input gradients are exact, and its parameters (under the convolution's
   /// path, with a `bias` added where folding created one) are for inference only — train
@@ -29,7 +31,7 @@ extension Network {
       let last = newNodes.last
       if let norm = node.layer as? BatchNormalization, source != Self.inputNode,
         readers[source] == 1, let lastNode = last, inputs[0] == newNodes.count - 1,
-        var conv = lastNode.layer as? Convolution2D, !conv.appliesReLU
+        var conv = lastNode.layer as? Convolution2D, !conv.appliesReLU, !conv.addsResidual
       {
         let (scale, shift) = norm.inferenceAffine(
           parameters: node.parameterPaths.map { parameters[$0]! },
@@ -70,6 +72,25 @@ extension Network {
           bufferPaths: lastNode.bufferPaths)
         replacement[index] = newNodes.count - 1
         continue
+      }
+      // A residual addition whose newest operand is a convolution read only by it: the
+      // convolution adds the other operand itself (before any ReLU fused later).
+      if let add = node.layer as? Add, !add.appliesReLU, inputs.count == 2,
+        let lastNode = last, var conv = lastNode.layer as? Convolution2D,
+        !conv.appliesReLU, !conv.addsResidual,
+        let position = inputs.firstIndex(of: newNodes.count - 1),
+        readers[node.inputs[position]] == 1
+      {
+        let other = inputs[1 - position]
+        if other != newNodes.count - 1 {
+          conv.addsResidual = true
+          newNodes[newNodes.count - 1] = Node(
+            name: lastNode.name, layer: conv, inputs: lastNode.inputs + [other],
+            outputShape: lastNode.outputShape, parameterPaths: lastNode.parameterPaths,
+            bufferPaths: lastNode.bufferPaths)
+          replacement[index] = newNodes.count - 1
+          continue
+        }
       }
       if node.layer is ReLU, source != Self.inputNode, readers[source] == 1,
         let lastNode = last, inputs[0] == newNodes.count - 1,

@@ -74,8 +74,39 @@ import Testing
     let kinds = folded.nodes.map(\.layer.kind)
     #expect(!kinds.contains("batchnorm"))
     #expect(kinds.contains("conv2d+relu"))
+    if architecture == .resnetMini {
+      // Every residual addition (and its ReLU) moved into the block's last convolution.
+      #expect(!kinds.contains("add") && !kinds.contains("add+relu"))
+      #expect(kinds.filter { $0 == "conv2d+add+relu" }.count == 8)
+    }
     let input = Self.randomInput([2, 3, 64, 64], seed: 4, type: .float32)
     expectClose(folded(input), network(input), tolerance: .reduction)
+  }
+
+  @Test("a fused residual convolution's gradients match the unfused pair in Float64")
+  func residualFusionGradients() throws {
+    // conv(x) + skip(x), then ReLU: the addition folds into the later convolution.
+    var builder = NetworkBuilder(inputShape: [3, 6, 6])
+    let skip = builder.add(
+      Convolution2D(inputChannels: 3, outputChannels: 4, kernelSize: 1), name: "skip",
+      builder.input)
+    let main = builder.add(
+      Convolution2D(inputChannels: 3, outputChannels: 4, kernelSize: 3, padding: 1),
+      name: "main", builder.input)
+    let sum = builder.add(Add(), name: "add", inputs: [skip, main])
+    builder.add(ReLU(), name: "relu", sum)
+    let network = try builder.build(seed: 3).converted(to: .float64)
+    let folded = network.foldedForInference()
+    #expect(folded.nodes.map(\.layer.kind) == ["conv2d", "conv2d+add+relu"])
+    let input = Self.randomInput([2, 3, 6, 6], seed: 5, type: .float64)
+    expectClose(folded(input), network(input), tolerance: .elementwise)
+    let cotangent = Self.randomInput([2, 4, 6, 6], seed: 6, type: .float64)
+    let expected = network.gradients(of: network.record(input), cotangent: cotangent)
+    let actual = folded.gradients(of: folded.record(input), cotangent: cotangent)
+    expectClose(actual.input!, expected.input!, tolerance: .elementwise)
+    for path in ["skip.weight", "skip.bias", "main.weight", "main.bias"] {
+      expectClose(actual.parameters[path]!, expected.parameters[path]!, tolerance: .elementwise)
+    }
   }
 
   @Test("training mode updates running statistics only through update(buffersFrom:)")

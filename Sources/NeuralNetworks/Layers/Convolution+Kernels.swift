@@ -89,9 +89,10 @@ extension ConvolutionGeometry {
     }
   }
 
-  /// Bias and fused ReLU of one `[C_out/g, positions]` output block.
+  /// Bias, fused residual and fused ReLU of one `[C_out/g, positions]` output block.
   private func epilogue<S: EngineScalar>(
-    _ block: UnsafeMutablePointer<S>, bias: UnsafePointer<S>?, firstChannel: Int
+    _ block: UnsafeMutablePointer<S>, bias: UnsafePointer<S>?, firstChannel: Int,
+    residual: UnsafePointer<S>?
   ) {
     let (cols, coutG) = (positions, groupOutputChannels)
     if let bias {
@@ -101,6 +102,9 @@ extension ConvolutionGeometry {
         for p in 0..<cols { plane[p] += value }
       }
     }
+    if let residual {
+      for i in 0..<(coutG * cols) { block[i] += residual[i] }
+    }
     if layer.appliesReLU {
       for i in 0..<(coutG * cols) {
         let value = block[i]
@@ -109,14 +113,17 @@ extension ConvolutionGeometry {
     }
   }
 
-  func forward<S: EngineScalar>(_: S.Type, _ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+  /// The layer's output, `relu?(conv(x) + bias + residual?)`, in element type `S`.
+  func forward<S: EngineScalar>(
+    _: S.Type, _ x: Tensor, weight: Tensor, bias: Tensor?, residual: Tensor?
+  ) -> Tensor {
     if S.self == Float.self && PackedGEMM.isEnabled {
       // 1×1 kernels are plain matrix products (stores along contiguous output rows); other
       // ungrouped kernels go to the direct convolution, grouped ones to the packed GEMM.
       let oneByOne = (layer.kernelSize == [1, 1] && layer.padding == [0, 0]) || columnRows < 64
       return layer.groups == 1 && !oneByOne
-        ? forwardDirect(x, weight: weight, bias: bias)
-        : forwardPacked(x, weight: weight, bias: bias)
+        ? forwardDirect(x, weight: weight, bias: bias, residual: residual)
+        : forwardPacked(x, weight: weight, bias: bias, residual: residual)
     }
     let batch = x.shape[0]
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
@@ -124,6 +131,7 @@ extension ConvolutionGeometry {
     let input = S.elements(of: x)
     let weights = S.elements(of: weight)
     let biasValues = bias.map { S.elements(of: $0) } ?? []
+    let residualValues = residual.map { S.elements(of: $0) } ?? []
     let workers = Workers.count
     let units = batch * groups
     let parallelUnits = workers > 1 && units >= workers
@@ -137,29 +145,36 @@ extension ConvolutionGeometry {
       input.withPointer { xp in
         weights.withPointer { wp in
           biasValues.withPointer { bp in
-            let biasPointer = bias == nil ? nil : bp
-            func unit(_ n: Int, _ g: Int, worker: Int, innerWorkers: Int) {
-              let planes = xp + (n * cin + g * cinG) * height * width
-              let columns = scratch[worker]
-              if !isPointwise {
-                Workers.split(cinG, workers: innerWorkers) { _, channels in
-                  im2col(planes, into: columns, channels: channels)
+            residualValues.withPointer { rp in
+              let biasPointer = bias == nil ? nil : bp
+              let residualPointer = residual == nil ? nil : rp
+              func unit(_ n: Int, _ g: Int, worker: Int, innerWorkers: Int) {
+                let planes = xp + (n * cin + g * cinG) * height * width
+                let columns = scratch[worker]
+                if !isPointwise {
+                  Workers.split(cinG, workers: innerWorkers) { _, channels in
+                    im2col(planes, into: columns, channels: channels)
+                  }
+                }
+                let block = yp + (n * cout + g * coutG) * cols
+                Workers.gemm(
+                  transposeA: false, transposeB: false, m: coutG, n: cols, k: rows, alpha: 1,
+                  a: wp + g * coutG * rows, lda: rows,
+                  b: isPointwise ? planes : UnsafePointer(columns), ldb: cols, beta: 0, c: block,
+                  ldc: cols, workers: innerWorkers)
+                epilogue(
+                  block, bias: biasPointer, firstChannel: g * coutG,
+                  residual: residualPointer.map { $0 + (n * cout + g * coutG) * cols })
+              }
+              if parallelUnits {
+                Workers.split(units, workers: workers) { worker, range in
+                  for u in range { unit(u / groups, u % groups, worker: worker, innerWorkers: 1) }
+                }
+              } else {
+                for u in 0..<units {
+                  unit(u / groups, u % groups, worker: 0, innerWorkers: workers)
                 }
               }
-              let block = yp + (n * cout + g * coutG) * cols
-              Workers.gemm(
-                transposeA: false, transposeB: false, m: coutG, n: cols, k: rows, alpha: 1,
-                a: wp + g * coutG * rows, lda: rows,
-                b: isPointwise ? planes : UnsafePointer(columns), ldb: cols, beta: 0, c: block,
-                ldc: cols, workers: innerWorkers)
-              epilogue(block, bias: biasPointer, firstChannel: g * coutG)
-            }
-            if parallelUnits {
-              Workers.split(units, workers: workers) { worker, range in
-                for u in range { unit(u / groups, u % groups, worker: worker, innerWorkers: 1) }
-              }
-            } else {
-              for u in 0..<units { unit(u / groups, u % groups, worker: 0, innerWorkers: workers) }
             }
           }
         }
@@ -286,6 +301,12 @@ extension ConvolutionGeometry {
           ?? (wantsInput
             ? S.makeTensor(shape: [count * batch] + x.shape.dropFirst(), elements: dx) : nil)
       ])
+    if layer.addsResidual {
+      // ∂(conv + r)/∂r = 1: the residual's gradient is the (ReLU-masked) output gradient.
+      result.inputs.append(
+        request.inputGradientsNeeded[1]
+          ? S.makeTensor(shape: request.outputGradient.shape, elements: dy) : nil)
+    }
     if wantsParameters {
       // Sum the workers' accumulators in worker order (fixed for a thread count).
       var dw = ContiguousArray<S>(repeating: 0, count: count * weightCount)

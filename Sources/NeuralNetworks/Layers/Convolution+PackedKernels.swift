@@ -12,7 +12,7 @@ import Tensors
 extension ConvolutionGeometry {
   /// Forward pass on ``DirectConvolution`` (ungrouped convolutions): the input zero-padded
   /// once, the weights packed once, output positions split over the workers.
-  func forwardDirect(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+  func forwardDirect(_ x: Tensor, weight: Tensor, bias: Tensor?, residual: Tensor?) -> Tensor {
     let batch = x.shape[0]
     let (cin, cout) = (layer.inputChannels, layer.outputChannels)
     let (ph, pw) = (layer.padding[0], layer.padding[1])
@@ -37,31 +37,36 @@ extension ConvolutionGeometry {
         x.scalars, planes: batch * cin,
         height: height, width: width, padding: (ph, pw), workers: workers)
     let biasValues = bias?.scalars ?? []
+    let residualValues = residual?.scalars ?? []
     let relu = layer.appliesReLU
     let total = batch * positions
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * positions) {
       buffer, initialized in
       nonisolated(unsafe) let yp = buffer.baseAddress!
       padded.withPointer { xp in
-        biasValues.withPointer { bp in
-          let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
-          // Each worker writes only its own outputs: whole 8-position tiles when there are
-          // plenty, else (late layers of one image) whole output-channel blocks, so the
-          // workers share the weights rather than each streaming all of them.
-          let tiles = (total + 7) / 8
-          let blocks = DirectConvolution.channelBlockCount(outputChannels: cout)
-          if tiles < 8 * workers && blocks >= workers {
-            Workers.split(blocks, workers: workers) { _, range in
-              DirectConvolution.run(
-                geometry, input: xp, weights: weights, positions: 0..<total, channelBlocks: range,
-                bias: biasPointer, addend: nil, relu: relu, output: yp)
-            }
-          } else {
-            Workers.split(tiles, workers: workers) { _, range in
-              let positions = (range.lowerBound * 8)..<min(total, range.upperBound * 8)
-              DirectConvolution.run(
-                geometry, input: xp, weights: weights, positions: positions,
-                channelBlocks: 0..<blocks, bias: biasPointer, addend: nil, relu: relu, output: yp)
+        residualValues.withPointer { rp in
+          biasValues.withPointer { bp in
+            let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
+            let residualPointer: UnsafePointer<Float>? = residual == nil ? nil : rp
+            // Each worker writes only its own outputs: whole 8-position tiles when there are
+            // plenty, else (late layers of one image) whole output-channel blocks, so the
+            // workers share the weights rather than each streaming all of them.
+            let tiles = (total + 7) / 8
+            let blocks = DirectConvolution.channelBlockCount(outputChannels: cout)
+            if tiles < 8 * workers && blocks >= workers {
+              Workers.split(blocks, workers: workers) { _, range in
+                DirectConvolution.run(
+                  geometry, input: xp, weights: weights, positions: 0..<total, channelBlocks: range,
+                  bias: biasPointer, addend: residualPointer, relu: relu, output: yp)
+              }
+            } else {
+              Workers.split(tiles, workers: workers) { _, range in
+                let positions = (range.lowerBound * 8)..<min(total, range.upperBound * 8)
+                DirectConvolution.run(
+                  geometry, input: xp, weights: weights, positions: positions,
+                  channelBlocks: 0..<blocks, bias: biasPointer, addend: residualPointer, relu: relu,
+                  output: yp)
+              }
             }
           }
         }
@@ -108,12 +113,13 @@ extension ConvolutionGeometry {
   /// The most floats one worker's column buffer holds when it batches images.
   static var columnBufferLimit: Int { 1 << 20 }
 
-  func forwardPacked(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+  func forwardPacked(_ x: Tensor, weight: Tensor, bias: Tensor?, residual: Tensor?) -> Tensor {
     let batch = x.shape[0]
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
     let input = x.scalars
     let biasValues = bias?.scalars ?? []
+    let residualValues = residual?.scalars ?? []
     let relu = layer.appliesReLU
     let packed = layer.packedWeights.packed(for: weight, key: .gemm) {
       weight.scalars.withUnsafeBufferPointer { w in
@@ -143,78 +149,86 @@ extension ConvolutionGeometry {
       buffer, initialized in
       nonisolated(unsafe) let yp = buffer.baseAddress!
       input.withPointer { xp in
-        biasValues.withPointer { bp in
-          let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
-          /// Images `first ..< first + count` of group `g` in one GEMM on `lane`'s buffers.
-          func images(_ first: Int, _ count: Int, group g: Int, lane: Int) {
-            let b: UnsafePointer<Float>
-            let map: PackedGEMM.ColumnMap
-            if isPointwise {
-              b = xp + (first * cin + g * cinG) * cols
-              map = .init(
-                columnsPerImage: cols, imageStrideB: cin * cols, imageStrideC: cout * cols)
-            } else {
-              let columns = columnBuffers[lane]
-              for i in 0..<count {
-                im2col(
-                  xp + ((first + i) * cin + g * cinG) * height * width, into: columns + i * cols,
-                  rowStride: count * cols)
+        residualValues.withPointer { rp in
+          biasValues.withPointer { bp in
+            let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
+            let residualPointer: UnsafePointer<Float>? = residual == nil ? nil : rp
+            /// Images `first ..< first + count` of group `g` in one GEMM on `lane`'s buffers.
+            func images(_ first: Int, _ count: Int, group g: Int, lane: Int) {
+              let b: UnsafePointer<Float>
+              let map: PackedGEMM.ColumnMap
+              if isPointwise {
+                b = xp + (first * cin + g * cinG) * cols
+                map = .init(
+                  columnsPerImage: cols, imageStrideB: cin * cols, imageStrideC: cout * cols)
+              } else {
+                let columns = columnBuffers[lane]
+                for i in 0..<count {
+                  im2col(
+                    xp + ((first + i) * cin + g * cinG) * height * width, into: columns + i * cols,
+                    rowStride: count * cols)
+                }
+                b = UnsafePointer(columns)
+                map = .init(columnsPerImage: cols, imageStrideB: cols, imageStrideC: cout * cols)
               }
-              b = UnsafePointer(columns)
-              map = .init(columnsPerImage: cols, imageStrideB: cols, imageStrideC: cout * cols)
+              PackedGEMM.multiply(
+                packed[g], b: b, ldb: isPointwise ? cols : count * cols, columns: count * cols,
+                c: yp + (first * cout + g * coutG) * cols, ldc: cols, columnMap: map,
+                bias: biasPointer.map { $0 + g * coutG },
+                addend: residualPointer.map { $0 + (first * cout + g * coutG) * cols }, relu: relu,
+                workspace: workspaces[lane])
             }
-            PackedGEMM.multiply(
-              packed[g], b: b, ldb: isPointwise ? cols : count * cols, columns: count * cols,
-              c: yp + (first * cout + g * coutG) * cols, ldc: cols, columnMap: map,
-              bias: biasPointer.map { $0 + g * coutG }, relu: relu, workspace: workspaces[lane])
-          }
-          if imagesPerWorker {
-            Workers.split(batch, workers: workers) { worker, range in
-              var first = range.lowerBound
-              while first < range.upperBound {
-                let count = min(chunk, range.upperBound - first)
-                for g in 0..<groups { images(first, count, group: g, lane: worker) }
-                first += count
-              }
-            }
-            return
-          }
-          // One image at a time over every worker: im2col by input channel, then the GEMM by
-          // blocks of whole 48-column tiles, or by bands of output channels when the plane is
-          // too small to give every worker several tiles.
-          let tiles = (cols + 47) / 48
-          let panels = (coutG + PackedGEMM.rowPanel - 1) / PackedGEMM.rowPanel
-          let byRows = tiles < 2 * workers && panels >= 2 * workers
-          for n in 0..<batch {
-            for g in 0..<groups {
-              let planes = xp + (n * cin + g * cinG) * height * width
-              let columns = columnBuffers[0]
-              if !isPointwise {
-                Workers.split(cinG, workers: workers) { _, channels in
-                  im2col(planes, into: columns, channels: channels)
+            if imagesPerWorker {
+              Workers.split(batch, workers: workers) { worker, range in
+                var first = range.lowerBound
+                while first < range.upperBound {
+                  let count = min(chunk, range.upperBound - first)
+                  for g in 0..<groups { images(first, count, group: g, lane: worker) }
+                  first += count
                 }
               }
-              let b = isPointwise ? planes : UnsafePointer(columns)
-              let block = yp + (n * cout + g * coutG) * cols
-              if byRows {
-                Workers.split(panels, workers: workers) { worker, range in
-                  let first = range.lowerBound * PackedGEMM.rowPanel
-                  let band = first..<min(coutG, range.upperBound * PackedGEMM.rowPanel)
+              return
+            }
+            // One image at a time over every worker: im2col by input channel, then the GEMM by
+            // blocks of whole 48-column tiles, or by bands of output channels when the plane is
+            // too small to give every worker several tiles.
+            let tiles = (cols + 47) / 48
+            let panels = (coutG + PackedGEMM.rowPanel - 1) / PackedGEMM.rowPanel
+            let byRows = tiles < 2 * workers && panels >= 2 * workers
+            for n in 0..<batch {
+              for g in 0..<groups {
+                let planes = xp + (n * cin + g * cinG) * height * width
+                let columns = columnBuffers[0]
+                if !isPointwise {
+                  Workers.split(cinG, workers: workers) { _, channels in
+                    im2col(planes, into: columns, channels: channels)
+                  }
+                }
+                let b = isPointwise ? planes : UnsafePointer(columns)
+                let block = yp + (n * cout + g * coutG) * cols
+                if byRows {
+                  Workers.split(panels, workers: workers) { worker, range in
+                    let first = range.lowerBound * PackedGEMM.rowPanel
+                    let band = first..<min(coutG, range.upperBound * PackedGEMM.rowPanel)
+                    PackedGEMM.multiply(
+                      packed[g], rows: band, b: b, ldb: cols, columns: cols,
+                      c: block + band.lowerBound * cols, ldc: cols,
+                      bias: biasPointer.map { $0 + g * coutG + band.lowerBound },
+                      addend: residualPointer.map {
+                        $0 + (n * cout + g * coutG + band.lowerBound) * cols
+                      }, relu: relu, workspace: workspaces[worker])
+                  }
+                  continue
+                }
+                Workers.split(tiles, workers: workers) { worker, range in
+                  let start = range.lowerBound * 48
+                  let end = min(cols, range.upperBound * 48)
                   PackedGEMM.multiply(
-                    packed[g], rows: band, b: b, ldb: cols, columns: cols,
-                    c: block + band.lowerBound * cols, ldc: cols,
-                    bias: biasPointer.map { $0 + g * coutG + band.lowerBound }, relu: relu,
-                    workspace: workspaces[worker])
+                    packed[g], b: b + start, ldb: cols, columns: end - start, c: block + start,
+                    ldc: cols, bias: biasPointer.map { $0 + g * coutG },
+                    addend: residualPointer.map { $0 + (n * cout + g * coutG) * cols + start },
+                    relu: relu, workspace: workspaces[worker])
                 }
-                continue
-              }
-              Workers.split(tiles, workers: workers) { worker, range in
-                let start = range.lowerBound * 48
-                let end = min(cols, range.upperBound * 48)
-                PackedGEMM.multiply(
-                  packed[g], b: b + start, ldb: cols, columns: end - start, c: block + start,
-                  ldc: cols, bias: biasPointer.map { $0 + g * coutG }, relu: relu,
-                  workspace: workspaces[worker])
               }
             }
           }

@@ -33,6 +33,9 @@ public struct Convolution2D: Layer {
   /// Whether a ReLU is applied to the output inside the layer (set by
   /// ``Network/foldedForInference()``; the backward pass masks by the output).
   public internal(set) var appliesReLU = false
+  /// Whether a second input, a residual of the output's shape, is added before the fused ReLU
+  /// (set by ``Network/foldedForInference()`` for `relu(conv(x) + r)` in residual blocks).
+  public internal(set) var addsResidual = false
   /// The weights packed for the direct Float32 kernel, reused while they are unchanged.
   let packedWeights = PackedWeightsCache()
 
@@ -97,7 +100,12 @@ public struct Convolution2D: Layer {
   }
 
   /// The kind name used in summaries.
-  public var kind: String { appliesReLU ? "conv2d+relu" : "conv2d" }
+  public var kind: String {
+    "conv2d" + (addsResidual ? "+add" : "") + (appliesReLU ? "+relu" : "")
+  }
+
+  /// One input, or two with a fused residual.
+  public var inputArity: ClosedRange<Int> { addsResidual ? 2...2 : 1...1 }
 
   /// The trainable tensors, in checkpoint order (see the type's documentation).
   public var parameterSpecs: [ParameterSpec] {
@@ -122,7 +130,11 @@ public struct Convolution2D: Layer {
         "input \(shape) is too small for kernel \(kernelSize), stride \(stride), "
           + "padding \(padding), dilation \(dilation)")
     }
-    return [outputChannels, geometry.outputHeight, geometry.outputWidth]
+    let output = [outputChannels, geometry.outputHeight, geometry.outputWidth]
+    if addsResidual, inputShapes.count > 1, inputShapes[1] != output {
+      throw NetworkShapeError("expected residual \(output), found \(inputShapes[1])")
+    }
+    return output
   }
 
   /// Multiply–accumulates per sample.
@@ -183,10 +195,12 @@ public struct Convolution2D: Layer {
     switch x.elementType {
     case .float32:
       output = geometry.forward(
-        Float.self, x, weight: parameters[0], bias: hasBias ? parameters[1] : nil)
+        Float.self, x, weight: parameters[0], bias: hasBias ? parameters[1] : nil,
+        residual: addsResidual ? inputs[1] : nil)
     case .float64:
       output = geometry.forward(
-        Double.self, x, weight: parameters[0], bias: hasBias ? parameters[1] : nil)
+        Double.self, x, weight: parameters[0], bias: hasBias ? parameters[1] : nil,
+        residual: addsResidual ? inputs[1] : nil)
     }
     return (output, .empty)
   }
