@@ -125,11 +125,28 @@ public struct LocalResponseNormalization: Layer {
     var scale = ContiguousArray<S>(repeating: 0, count: x.count)
     var output = ContiguousArray<S>(repeating: 0, count: x.count)
     let exponent = S(beta)
+    let sampleSize = channels * spatial
     input.withPointer { xp in
       scale.withMutablePointer { sp in
-        computeScale(xp, batch: batch, channels: channels, spatial: spatial, into: sp)
         output.withMutablePointer { yp in
-          for i in 0..<x.count { yp[i] = xp[i] / S.power(sp[i], exponent) }
+          nonisolated(unsafe) let (scales, outputs) = (sp, yp)
+          // Samples are independent: split them over the engine's workers.
+          Workers.split(batch, workers: Workers.count) { _, samples in
+            let first = samples.lowerBound * sampleSize
+            let (s, y, x) = (scales + first, outputs + first, xp + first)
+            computeScale(x, batch: samples.count, channels: channels, spatial: spatial, into: s)
+            let count = samples.count * sampleSize
+            if beta == 0.75 {
+              // s^0.75 = √s · √√s: two square roots (vectorised, correctly rounded) instead
+              // of a libm power per element (AlexNet's β).
+              for i in 0..<count {
+                let root = s[i].squareRoot()
+                y[i] = x[i] / (root * root.squareRoot())
+              }
+            } else {
+              for i in 0..<count { y[i] = x[i] / S.power(s[i], exponent) }
+            }
+          }
         }
       }
     }
@@ -188,7 +205,14 @@ public struct LocalResponseNormalization: Layer {
                     let (xs, ys, ss) = (
                       xp + n * sampleSize, yp + n * sampleSize, sp + n * sampleSize
                     )
-                    for i in 0..<sampleSize { ip[i] = 1 / S.power(ss[i], exponent) }
+                    if beta == 0.75 {
+                      for i in 0..<sampleSize {
+                        let root = ss[i].squareRoot()
+                        ip[i] = 1 / (root * root.squareRoot())
+                      }
+                    } else {
+                      for i in 0..<sampleSize { ip[i] = 1 / S.power(ss[i], exponent) }
+                    }
                     for cotangent in 0..<count {
                       let b = cotangent * batch + n
                       let (g, target) = (gp + b * sampleSize, dxp + b * sampleSize)
