@@ -39,59 +39,48 @@ static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 #include <immintrin.h>
 
 // AVX-512: 16 outputs of a row per step for strides 1 and 2 (stride 2 takes the even lanes of
-// two loads with one permute); other strides and row tails go element by element.
+// two loads with one permute), the row's tail under masks, so short rows are vectorised too;
+// other strides go element by element.
 __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_PARAMETERS {
   if (stride_w > 2) {
     return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h,
                              stride_w, out_h, out_w, output);
   }
   __mmask16 unordered = 0;
-  int unordered_tail = 0;
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-  // Vector steps only where every element read lies inside the row: up to (ow + 15)·s + j
-  // (stride 2 masks off the last lane of its second load, which no window uses).
-  long vector_end = 0;
-  while (vector_end + 16 <= out_w && (vector_end + 15) * stride_w + (kernel_w - 1) < width) {
-    vector_end += 16;
-  }
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
     float *target = output + plane * out_h * out_w;
     for (long oh = 0; oh < out_h; oh++) {
       float *row = target + oh * out_w;
-      for (long ow = 0; ow < vector_end; ow += 16) {
+      for (long ow = 0; ow < out_w; ow += 16) {
+        long lanes = out_w - ow < 16 ? out_w - ow : 16;
+        __mmask16 used = (__mmask16)((1u << lanes) - 1);
+        // Stride 2 reads elements 0 … 2·(lanes − 1) past the tap: the first load's lanes up
+        // to that, the second load's the rest (never its last lane).
+        long span = 2 * lanes - 1;
+        __mmask16 low = (__mmask16)(span >= 16 ? 0xffff : (1u << span) - 1);
+        __mmask16 high = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1 : 0);
         __m512 best = _mm512_set1_ps(-__builtin_inff());
         for (long i = 0; i < kernel_h; i++) {
           const float *line = source + (oh * stride_h + i) * width + ow * stride_w;
           for (long j = 0; j < kernel_w; j++) {
             __m512 value;
             if (stride_w == 1) {
-              value = _mm512_loadu_ps(line + j);
+              value = _mm512_maskz_loadu_ps(used, line + j);
             } else {
-              value = _mm512_permutex2var_ps(_mm512_loadu_ps(line + j), evens,
-                                             _mm512_maskz_loadu_ps(0x7fff, line + j + 16));
+              value = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(low, line + j), evens,
+                                             _mm512_maskz_loadu_ps(high, line + j + 16));
             }
-            unordered |= _mm512_cmp_ps_mask(value, value, _CMP_UNORD_Q);
+            unordered |= _mm512_mask_cmp_ps_mask(used, value, value, _CMP_UNORD_Q);
             best = _mm512_max_ps(value, best);
           }
         }
-        _mm512_storeu_ps(row + ow, best);
-      }
-      for (long ow = vector_end; ow < out_w; ow++) {
-        float best = -__builtin_inff();
-        for (long i = 0; i < kernel_h; i++) {
-          const float *line = source + (oh * stride_h + i) * width + ow * stride_w;
-          for (long j = 0; j < kernel_w; j++) {
-            float value = line[j];
-            unordered_tail |= value != value;
-            best = value > best ? value : best;
-          }
-        }
-        row[ow] = best;
+        _mm512_mask_storeu_ps(row + ow, used, best);
       }
     }
   }
-  return !(unordered || unordered_tail);
+  return !unordered;
 }
 #endif
 
@@ -113,4 +102,85 @@ int semrob_max_pool_full(const float *input, long planes, long height, long widt
 #endif
   return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
                            out_h, out_w, output);
+}
+
+// Window sums over zero-padded planes: output[p][y][x] = Σ_{i<kernel_h, j<kernel_w}
+// input[p][y·stride_h + i][x·stride_w + j]. Tap-outer loops run along whole output rows.
+#define BOX_SUM_BODY                                                                         \
+  {                                                                                         \
+    for (long plane = 0; plane < planes; plane++) {                                         \
+      const float *source = input + plane * height * width;                                 \
+      float *target = output + plane * out_h * out_w;                                       \
+      for (long oh = 0; oh < out_h; oh++) {                                                 \
+        float *restrict row = target + oh * out_w;                                          \
+        for (long ow = 0; ow < out_w; ow++) row[ow] = 0;                                    \
+        for (long i = 0; i < kernel_h; i++) {                                               \
+          const float *restrict line = source + (oh * stride_h + i) * width;                \
+          for (long j = 0; j < kernel_w; j++) {                                             \
+            if (stride_w == 1) {                                                            \
+              const float *restrict tap = line + j;                                         \
+              for (long ow = 0; ow < out_w; ow++) row[ow] += tap[ow];                       \
+            } else {                                                                        \
+              for (long ow = 0; ow < out_w; ow++) row[ow] += line[ow * stride_w + j];       \
+            }                                                                               \
+          }                                                                                 \
+        }                                                                                   \
+      }                                                                                     \
+    }                                                                                       \
+  }
+
+#define BOX_SUM_PARAMETERS                                                                  \
+  (const float *input, long planes, long height, long width, long kernel_h, long kernel_w,  \
+   long stride_h, long stride_w, long out_h, long out_w, float *output)
+
+static void box_sum_baseline BOX_SUM_PARAMETERS BOX_SUM_BODY
+
+#if defined(__x86_64__)
+// AVX-512 at stride 1: 16 outputs per step, the row's tail under a mask, so the short rows of
+// late layers (7 to 15 wide) are vectorised too.
+__attribute__((target("avx512f,avx2,fma"))) static void box_sum_avx512 BOX_SUM_PARAMETERS {
+  if (stride_w != 1) {
+    box_sum_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w, out_h,
+                     out_w, output);
+    return;
+  }
+  for (long plane = 0; plane < planes; plane++) {
+    const float *source = input + plane * height * width;
+    float *target = output + plane * out_h * out_w;
+    for (long oh = 0; oh < out_h; oh++) {
+      for (long ow = 0; ow < out_w; ow += 16) {
+        long lanes = out_w - ow < 16 ? out_w - ow : 16;
+        __mmask16 mask = (__mmask16)((1u << lanes) - 1);
+        __m512 total = _mm512_setzero_ps();
+        for (long i = 0; i < kernel_h; i++) {
+          const float *line = source + (oh * stride_h + i) * width + ow;
+          for (long j = 0; j < kernel_w; j++) {
+            total = _mm512_add_ps(total, _mm512_maskz_loadu_ps(mask, line + j));
+          }
+        }
+        _mm512_mask_storeu_ps(target + oh * out_w + ow, mask, total);
+      }
+    }
+  }
+}
+#endif
+
+void semrob_box_sum(const float *input, long planes, long height, long width, long kernel_h,
+                    long kernel_w, long stride_h, long stride_w, long out_h, long out_w,
+                    float *output) {
+#if defined(__x86_64__)
+  static int cached = -1;
+  int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (isa < 0) {
+    isa = semrob_gemm_best_isa();
+    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
+  }
+  if (isa == SEMROB_ISA_AVX512) {
+    box_sum_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w, out_h,
+                   out_w, output);
+    return;
+  }
+#endif
+  box_sum_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w, out_h,
+                   out_w, output);
 }

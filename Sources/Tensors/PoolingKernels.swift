@@ -21,4 +21,21 @@ package enum PoolingKernels {
       input, planes, height, width, kernel.0, kernel.1, stride.0, stride.1, outputHeight,
       outputWidth, output) != 0
   }
+
+  /// Window sums of `planes` Float32 planes of `height × width` (padding already applied):
+  /// `output[p][y][x] = Σ input[p][y·s_h + i][x·s_w + j]` over the `kernel` window, every window
+  /// inside the plane.
+  package static func boxSum(
+    _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, kernel: (Int, Int),
+    stride: (Int, Int), outputHeight: Int, outputWidth: Int,
+    output: UnsafeMutablePointer<Float>
+  ) {
+    precondition(
+      (outputHeight - 1) * stride.0 + kernel.0 <= height
+        && (outputWidth - 1) * stride.1 + kernel.1 <= width,
+      "PoolingKernels: windows must lie inside the plane")
+    semrob_box_sum(
+      input, planes, height, width, kernel.0, kernel.1, stride.0, stride.1, outputHeight,
+      outputWidth, output)
+  }
 }

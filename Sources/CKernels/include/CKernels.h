@@ -90,4 +90,11 @@ int semrob_max_pool_full(const float *input, long planes, long height, long widt
                          long kernel_h, long kernel_w, long stride_h, long stride_w,
                          long out_h, long out_w, float *output);
 
+/// Window sums over planes (height × width, padding already applied): output[p][y][x] =
+/// Σ input[p][y·stride_h + i][x·stride_w + j] over i < kernel_h, j < kernel_w; every window
+/// must lie inside the plane.
+void semrob_box_sum(const float *input, long planes, long height, long width, long kernel_h,
+                    long kernel_w, long stride_h, long stride_w, long out_h, long out_w,
+                    float *output);
+
 #endif

@@ -310,7 +310,57 @@ public struct AveragePooling2D: Layer {
     inputs: [Tensor], parameters: [Tensor], buffers: inout [Tensor], context: inout ForwardContext
   ) -> (output: Tensor, cache: LayerCache) {
     let x = inputs[0]
-    return (windows(height: x.shape[2], width: x.shape[3]).average(x), .empty)
+    let windows = windows(height: x.shape[2], width: x.shape[3])
+    if x.elementType == .float32, let output = paddedBoxAverage(x, windows: windows) {
+      return (output, .empty)
+    }
+    return (windows.average(x), .empty)
+  }
+
+  /// Float32 average pooling as window sums over a zero-padded copy (vectorised C, planes
+  /// split over the engine's workers) divided by PyTorch's divisors; `nil` when a window
+  /// reaches past the padding (ceil mode), which the exact path then handles.
+  private func paddedBoxAverage(_ x: Tensor, windows: PoolingWindows) -> Tensor? {
+    let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (outputHeight, outputWidth) = (windows.outputHeight, windows.outputWidth)
+    let (paddedHeight, paddedWidth) = (height + 2 * padding[0], width + 2 * padding[1])
+    guard (outputHeight - 1) * stride[0] + kernelSize[0] <= paddedHeight,
+      (outputWidth - 1) * stride[1] + kernelSize[1] <= paddedWidth
+    else { return nil }
+    let planes = batch * channels
+    let workers = Workers.count
+    let padded =
+      padding == [0, 0]
+      ? x.scalars
+      : ConvolutionGeometry.padded(
+        x.scalars, planes: planes, height: height, width: width,
+        padding: (padding[0], padding[1]), workers: workers)
+    let outputPlane = outputHeight * outputWidth
+    let divisors = (0..<outputPlane).map {
+      Float(windows.rows.divisors[$0 / outputWidth] * windows.columns.divisors[$0 % outputWidth])
+    }
+    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
+      buffer, initialized in
+      nonisolated(unsafe) let target = buffer.baseAddress!
+      padded.withUnsafeBufferPointer { source in
+        divisors.withUnsafeBufferPointer { divisor in
+          Workers.split(planes, workers: min(workers, planes)) { _, range in
+            let out = target + range.lowerBound * outputPlane
+            PoolingKernels.boxSum(
+              source.baseAddress! + range.lowerBound * paddedHeight * paddedWidth,
+              planes: range.count, height: paddedHeight, width: paddedWidth,
+              kernel: (kernelSize[0], kernelSize[1]), stride: (stride[0], stride[1]),
+              outputHeight: outputHeight, outputWidth: outputWidth, output: out)
+            for plane in 0..<range.count {
+              let values = out + plane * outputPlane
+              for i in 0..<outputPlane { values[i] /= divisor[i] }
+            }
+          }
+        }
+      }
+      initialized = planes * outputPlane
+    }
+    return Tensor(shape: [batch, channels, outputHeight, outputWidth], scalars: output)
   }
 
   /// Propagates output cotangents to the inputs and parameters.
@@ -419,6 +469,24 @@ struct PoolingAxis {
 
   /// The number of output positions.
   var count: Int { starts.count }
+
+  /// The longest run of outputs whose windows are whole and evenly spaced (undilated): output
+  /// `o` in `outputs` reads `start + (o − outputs.lowerBound)·stride + t` for `t < kernel`.
+  var interiorRun: (outputs: Range<Int>, start: Int, stride: Int, kernel: Int)? {
+    guard step == 1, count > 0 else { return nil }
+    let kernel = (0..<count).map { ends[$0] - starts[$0] }.max() ?? 0
+    guard kernel > 0, let lower = (0..<count).first(where: { ends[$0] - starts[$0] == kernel })
+    else { return nil }
+    var upper = lower + 1
+    let stride = upper < count ? starts[upper] - starts[lower] : 1
+    while upper < count, ends[upper] - starts[upper] == kernel,
+      starts[upper] == starts[lower] + (upper - lower) * stride
+    {
+      upper += 1
+    }
+    guard stride > 0 else { return nil }
+    return (lower..<upper, starts[lower], stride, kernel)
+  }
 
   /// The kernel and stride when every window is whole and undilated (window `o` is
   /// `o·stride ..< o·stride + kernel`, nothing clipped); `nil` otherwise.
@@ -689,6 +757,29 @@ struct PoolingWindows {
     let planeSize = height * width
     let outputPlane = outputHeight * outputWidth
     let input = S.elements(of: x)
+    if outputPlane == 1, rows.starts == [0], rows.ends == [height], columns.starts == [0],
+      columns.ends == [width]
+    {
+      // Global average (one window over the whole plane): one running sum per plane, in
+      // row-major order.
+      let divisor = S(rows.divisors[0] * columns.divisors[0])
+      let output = ContiguousArray<S>(unsafeUninitializedCapacity: planes) { buffer, initialized in
+        nonisolated(unsafe) let target = buffer.baseAddress!
+        input.withPointer { xp in
+          Workers.split(planes, workers: min(Workers.count, max(1, planes * planeSize / 65_536))) {
+            _, range in
+            for plane in range {
+              let source = xp + plane * planeSize
+              var total: S = 0
+              for i in 0..<planeSize { total += source[i] }
+              target[plane] = total / divisor
+            }
+          }
+        }
+        initialized = planes
+      }
+      return S.makeTensor(shape: [x.shape[0], x.shape[1], 1, 1], elements: output)
+    }
     var output = ContiguousArray<S>(repeating: 0, count: planes * outputPlane)
     // The window divisors as element values, (oh, ow) row-major.
     let divisors = ContiguousArray<S>(
@@ -709,6 +800,7 @@ struct PoolingWindows {
                   let scratch = ScratchBuffers<S>(
                     workers: workers, size: height * outputWidth, zeroed: false)
                   defer { scratch.deallocate() }
+                  let interior = columns.interiorRun
                   Workers.split(planes, workers: workers) { worker, planeRange in
                     let rowSums = scratch[worker]
                     for plane in planeRange {
@@ -717,7 +809,22 @@ struct PoolingWindows {
                       for h in 0..<height {
                         let line = source + h * width
                         let sums = rowSums + h * outputWidth
-                        for ow in 0..<outputWidth {
+                        // Whole windows in a regular run: one strided pass per tap (contiguous
+                        // and vectorised at stride 1); clipped edge windows one by one.
+                        if let run = interior {
+                          let count = run.outputs.count
+                          let first = sums + run.outputs.lowerBound
+                          first.update(repeating: 0, count: count)
+                          for tap in 0..<run.kernel {
+                            let base = line + run.start + tap
+                            if run.stride == 1 {
+                              for t in 0..<count { first[t] += base[t] }
+                            } else {
+                              for t in 0..<count { first[t] += base[t * run.stride] }
+                            }
+                          }
+                        }
+                        for ow in 0..<outputWidth where !(interior?.outputs.contains(ow) ?? false) {
                           var total: S = 0
                           for w in columnStarts[ow]..<max(columnStarts[ow], columnEnds[ow]) {
                             total += line[w]
