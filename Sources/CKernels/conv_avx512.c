@@ -225,28 +225,71 @@ static inline void store_tile(const float *tile, long used, const long *targets,
   }
 }
 
+// Copies the input rows a block of output rows [first_row, last_row] of image `n` reads into
+// `band` (channels planes of band_height × padded width, zero padding included).
+static void fill_band(const semrob_conv_shape *s, const float *input, long n, long first_row,
+                      long last_row, long band_height, float *band) {
+  long padded_width = s->width + 2 * s->pad_w;
+  long rows = (last_row - first_row) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
+  for (long c = 0; c < s->channels; c++) {
+    const float *plane = input + (n * s->channels + c) * s->height * s->width;
+    float *target = band + c * band_height * padded_width;
+    for (long r = 0; r < rows; r++) {
+      long y = first_row * s->stride_h + r - s->pad_h;
+      float *row = target + r * padded_width;
+      if (y < 0 || y >= s->height) {
+        for (long x = 0; x < padded_width; x++) row[x] = 0;
+        continue;
+      }
+      const float *line = plane + y * s->width;
+      for (long x = 0; x < s->pad_w; x++) row[x] = 0;
+      for (long x = 0; x < s->width; x++) row[s->pad_w + x] = line[x];
+      for (long x = s->pad_w + s->width; x < padded_width; x++) row[x] = 0;
+    }
+  }
+}
+
 void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float *packed,
                      long first, long count, long first_block, long block_count,
                      const float *bias, const float *addend, int relu, float *output) {
   if (count <= 0 || block_count <= 0) return;
   long depth = s->channels * s->kernel_h * s->kernel_w;
-  long plane = s->height * s->width;
-  long image = s->channels * plane;
   long positions = s->out_h * s->out_w;
+  // Padded layers read from a band: the rows one block of positions needs, padded, in a small
+  // buffer that stays in cache (no padded copy of the whole input goes through memory).
+  int banded = s->pad_h > 0 || s->pad_w > 0;
+  long padded_width = s->width + 2 * s->pad_w;
+  long block_rows = (CONV_POSITIONS - 1) / s->out_w + 2;
+  if (block_rows > s->out_h) block_rows = s->out_h;
+  long band_height = (block_rows - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
+  long row_stride = banded ? padded_width : s->width;
+  long plane = banded ? band_height * padded_width : s->height * s->width;
+  long image = s->channels * plane;
+  float *band = banded ? malloc(sizeof(float) * (size_t)(s->channels * plane)) : NULL;
+  const float *source = banded ? band : input;
   long *depth_offsets = malloc(sizeof(long) * (size_t)(depth > 0 ? depth : 1));
   long k = 0;
   for (long c = 0; c < s->channels; c++)
     for (long i = 0; i < s->kernel_h; i++)
       for (long j = 0; j < s->kernel_w; j++)
-        depth_offsets[k++] = c * plane + i * s->dilation_h * s->width + j * s->dilation_w;
+        depth_offsets[k++] = c * plane + i * s->dilation_h * row_stride + j * s->dilation_w;
   long rows[CONV_POSITIONS], targets[CONV_POSITIONS];
   float tile[CONV_ROW * CONV_NR] __attribute__((aligned(64)));
-  for (long start = first; start < first + count; start += CONV_POSITIONS) {
+  for (long start = first; start < first + count;) {
+    // A block: up to CONV_POSITIONS positions of one image.
+    long n = start / positions, image_end = (n + 1) * positions;
     long span = first + count - start < CONV_POSITIONS ? first + count - start : CONV_POSITIONS;
+    if (start + span > image_end) span = image_end - start;
+    long first_row = (start % positions) / s->out_w;
+    if (banded) {
+      long last_row = ((start + span - 1) % positions) / s->out_w;
+      fill_band(s, input, n, first_row, last_row, band_height, band);
+    }
     for (long p = 0; p < span; p++) {
-      long index = start + p, n = index / positions, within = index % positions;
+      long within = (start + p) % positions;
       long oh = within / s->out_w, ow = within % s->out_w;
-      rows[p] = n * image + oh * s->stride_h * s->width + ow * s->stride_w;
+      rows[p] = banded ? (oh - first_row) * s->stride_h * row_stride + ow * s->stride_w
+                       : n * image + oh * s->stride_h * row_stride + ow * s->stride_w;
       targets[p] = n * s->out_channels * positions + within;
     }
     // A partial last tile repeats its last position (read, never stored).
@@ -260,7 +303,7 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
                                                               : width;
       for (long t = 0; t < span; t += CONV_MR) {
         if (width == 16 && span - t >= CONV_ROW && consecutive(rows + t, CONV_ROW)) {
-          conv_micro_row(depth, input + rows[t], depth_offsets, w, tile);
+          conv_micro_row(depth, source + rows[t], depth_offsets, w, tile);
           store_tile(tile, CONV_ROW, targets + t, channel_start, channels, positions, bias,
                      addend, relu, output);
           t += CONV_ROW - CONV_MR;
@@ -274,11 +317,11 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
             used == CONV_MR && targets[t + CONV_MR - 1] - targets[t] == CONV_MR - 1 ? &store
                                                                                      : NULL;
         if (width == 48) {
-          conv_micro_3(depth, input, rows + t, depth_offsets, w, tile);
+          conv_micro_3(depth, source, rows + t, depth_offsets, w, tile);
         } else if (width == 32) {
-          conv_micro_2(depth, input, rows + t, depth_offsets, w, tile);
+          conv_micro_2(depth, source, rows + t, depth_offsets, w, tile);
         } else {
-          conv_micro_1(depth, input, rows + t, depth_offsets, w, tile);
+          conv_micro_1(depth, source, rows + t, depth_offsets, w, tile);
         }
         if (direct) {
           store_transposed(tile, width, direct);
@@ -288,8 +331,10 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
         }
       }
     }
+    start += span;
   }
   free(depth_offsets);
+  free(band);
 }
 
 #pragma clang attribute pop

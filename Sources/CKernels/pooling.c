@@ -1,5 +1,8 @@
-// Max pooling over windows that lie wholly inside the input (no padding, no clipping): the
-// inner loops run along output rows with selects the compiler vectorises.
+// Pooling and padding kernels: max pooling over windows that lie wholly inside the input,
+// window sums over padded planes, and zero padding. The loops run along output rows; AVX-512
+// versions (selected at run time) vectorise short rows with masks.
+#include <string.h>
+
 #include "CKernels.h"
 
 #define MAX_POOL_BODY                                                                        \
@@ -183,4 +186,78 @@ void semrob_box_sum(const float *input, long planes, long height, long width, lo
 #endif
   box_sum_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w, out_h,
                    out_w, output);
+}
+
+// Zero padding of planes (height × width → (height + 2·pad_h) × (width + 2·pad_w)).
+#define PAD_PARAMETERS                                                                      \
+  (const float *input, long planes, long height, long width, long pad_h, long pad_w,        \
+   float *output)
+
+static void pad_baseline PAD_PARAMETERS {
+  long padded_width = width + 2 * pad_w, padded_height = height + 2 * pad_h;
+  for (long plane = 0; plane < planes; plane++) {
+    const float *source = input + plane * height * width;
+    float *target = output + plane * padded_height * padded_width;
+    for (long i = 0; i < pad_h * padded_width; i++) target[i] = 0;
+    for (long y = 0; y < height; y++) {
+      float *row = target + (pad_h + y) * padded_width;
+      for (long x = 0; x < pad_w; x++) row[x] = 0;
+      memcpy(row + pad_w, source + y * width, (size_t)width * sizeof(float));
+      for (long x = pad_w + width; x < padded_width; x++) row[x] = 0;
+    }
+    float *bottom = target + (pad_h + height) * padded_width;
+    for (long i = 0; i < pad_h * padded_width; i++) bottom[i] = 0;
+  }
+}
+
+#if defined(__x86_64__)
+// AVX-512: each padded row written as masked 16-float vectors (short rows need no calls).
+__attribute__((target("avx512f,avx2,fma"))) static void pad_avx512 PAD_PARAMETERS {
+  long padded_width = width + 2 * pad_w, padded_height = height + 2 * pad_h;
+  __m512 zero = _mm512_setzero_ps();
+  for (long plane = 0; plane < planes; plane++) {
+    const float *source = input + plane * height * width;
+    float *target = output + plane * padded_height * padded_width;
+    for (long y = 0; y < padded_height; y++) {
+      float *row = target + y * padded_width;
+      long inside = y - pad_h;
+      if (inside < 0 || inside >= height) {
+        for (long x = 0; x < padded_width; x += 16) {
+          long lanes = padded_width - x < 16 ? padded_width - x : 16;
+          _mm512_mask_storeu_ps(row + x, (__mmask16)((1u << lanes) - 1), zero);
+        }
+        continue;
+      }
+      // Zeros, the row (whole vectors, then a masked tail: loads never start before the row),
+      // zeros.
+      for (long x = 0; x < pad_w; x++) row[x] = 0;
+      const float *line = source + inside * width;
+      float *middle = row + pad_w;
+      long x = 0;
+      for (; x + 16 <= width; x += 16) _mm512_storeu_ps(middle + x, _mm512_loadu_ps(line + x));
+      if (x < width) {
+        __mmask16 tail = (__mmask16)((1u << (width - x)) - 1);
+        _mm512_mask_storeu_ps(middle + x, tail, _mm512_maskz_loadu_ps(tail, line + x));
+      }
+      for (long x = pad_w + width; x < padded_width; x++) row[x] = 0;
+    }
+  }
+}
+#endif
+
+void semrob_pad(const float *input, long planes, long height, long width, long pad_h,
+                long pad_w, float *output) {
+#if defined(__x86_64__)
+  static int cached = -1;
+  int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (isa < 0) {
+    isa = semrob_gemm_best_isa();
+    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
+  }
+  if (isa == SEMROB_ISA_AVX512) {
+    pad_avx512(input, planes, height, width, pad_h, pad_w, output);
+    return;
+  }
+#endif
+  pad_baseline(input, planes, height, width, pad_h, pad_w, output);
 }

@@ -2,32 +2,34 @@ internal import CKernels
 
 /// semrob's direct convolution for AVX-512 CPUs: register tiles of 8 output positions × 16,
 /// 32 or 48 output channels, weights as the vector operand, input values broadcast straight from
-/// zero-padded NCHW planes (no im2col buffer), bias, an addend and ReLU fused into the store.
+/// NCHW planes (padded layers from a padded band of rows kept in cache; no im2col buffer),
+/// bias, an addend and ReLU fused into the store.
 ///
 /// Available where ``PackedGEMM/isSupported``; one call is single-threaded and covers a range
 /// of output positions, so callers split positions over their workers.
 package enum DirectConvolution {
-  /// The shape of one convolution over zero-padded input.
+  /// The shape of one convolution.
   package struct Geometry: Sendable {
-    /// Input channels, and the padded height and width of each input plane.
-    package var channels, paddedHeight, paddedWidth: Int
-    /// Kernel size, stride and dilation, (height, width) each.
-    package var kernel, stride, dilation: (Int, Int)
+    /// Input channels, height and width.
+    package var channels, height, width: Int
+    /// Kernel size, stride, dilation and zero padding, (height, width) each.
+    package var kernel, stride, dilation, padding: (Int, Int)
     /// Output height, width and channels.
     package var outputHeight, outputWidth, outputChannels: Int
 
     /// A geometry from its parts (see the properties).
     package init(
-      channels: Int, paddedHeight: Int, paddedWidth: Int, kernel: (Int, Int),
-      stride: (Int, Int), dilation: (Int, Int), outputHeight: Int, outputWidth: Int,
+      channels: Int, height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int),
+      dilation: (Int, Int), padding: (Int, Int), outputHeight: Int, outputWidth: Int,
       outputChannels: Int
     ) {
       self.channels = channels
-      self.paddedHeight = paddedHeight
-      self.paddedWidth = paddedWidth
+      self.height = height
+      self.width = width
       self.kernel = kernel
       self.stride = stride
       self.dilation = dilation
+      self.padding = padding
       self.outputHeight = outputHeight
       self.outputWidth = outputWidth
       self.outputChannels = outputChannels
@@ -62,19 +64,20 @@ package enum DirectConvolution {
   /// output-channel blocks `channelBlocks`, into NCHW `output`:
   /// `relu(conv + bias[channel] + addend)`.
   ///
-  /// `input` holds the zero-padded images, `channels × paddedHeight × paddedWidth` floats each;
-  /// `addend` (optional) is laid out like `output`.
+  /// `input` holds the images, `channels × height × width` floats each (the kernel applies the
+  /// padding); `addend` (optional) is laid out like `output`.
   package static func run(
     _ geometry: Geometry, input: UnsafePointer<Float>, weights: PackedWeights,
     positions: Range<Int>, channelBlocks: Range<Int>, bias: UnsafePointer<Float>?,
     addend: UnsafePointer<Float>?, relu: Bool, output: UnsafeMutablePointer<Float>
   ) {
     var shape = semrob_conv_shape(
-      channels: geometry.channels, height: geometry.paddedHeight, width: geometry.paddedWidth,
+      channels: geometry.channels, height: geometry.height, width: geometry.width,
       kernel_h: geometry.kernel.0, kernel_w: geometry.kernel.1, stride_h: geometry.stride.0,
       stride_w: geometry.stride.1, dilation_h: geometry.dilation.0,
-      dilation_w: geometry.dilation.1, out_h: geometry.outputHeight,
-      out_w: geometry.outputWidth, out_channels: geometry.outputChannels)
+      dilation_w: geometry.dilation.1, pad_h: geometry.padding.0, pad_w: geometry.padding.1,
+      out_h: geometry.outputHeight, out_w: geometry.outputWidth,
+      out_channels: geometry.outputChannels)
     semrob_conv_run(
       &shape, input, weights.storage, positions.lowerBound, positions.count,
       channelBlocks.lowerBound, channelBlocks.count, bias, addend, relu ? 1 : 0, output)

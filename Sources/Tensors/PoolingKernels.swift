@@ -1,6 +1,6 @@
 internal import CKernels
 
-/// Pooling kernels that run in C, where the compiler vectorises selects along output rows.
+/// Pooling and padding kernels that run in C (vectorised along rows; AVX-512 where available).
 package enum PoolingKernels {
   /// Max pooling of `planes` Float32 planes of `height × width` over `kernel` windows taken
   /// every `stride`, all wholly inside the plane, into `output` (`planes × outputHeight ×
@@ -37,5 +37,14 @@ package enum PoolingKernels {
     semrob_box_sum(
       input, planes, height, width, kernel.0, kernel.1, stride.0, stride.1, outputHeight,
       outputWidth, output)
+  }
+
+  /// Copies `planes` Float32 planes of `height × width` into `output` with `padding` (rows,
+  /// columns) zeros on every side.
+  package static func pad(
+    _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, padding: (Int, Int),
+    output: UnsafeMutablePointer<Float>
+  ) {
+    semrob_pad(input, planes, height, width, padding.0, padding.1, output)
   }
 }

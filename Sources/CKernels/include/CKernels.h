@@ -54,11 +54,13 @@ void semrob_gemm_run(int isa, long packed_rows, long first_row, long m, long n, 
                      long ldb, float beta, float *c, long ldc, const semrob_gemm_columns *columns,
                      const semrob_gemm_epilogue *epilogue, float *workspace);
 
-/// A stride/dilation convolution over zero-padded NCHW input, for the direct kernel: each
-/// image of the input holds channels × height × width floats (padding already applied).
+/// A convolution over NCHW input for the direct kernel: each image of the input holds
+/// channels × height × width floats; pad_h and pad_w zeros surround every plane (the kernel
+/// pads the rows it needs itself).
 typedef struct {
   long channels, height, width;
   long kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w;
+  long pad_h, pad_w;
   long out_h, out_w, out_channels;
 } semrob_conv_shape;
 
@@ -76,8 +78,9 @@ void semrob_conv_pack_weights(long out_channels, long depth, const float *weight
 /// Direct convolution (AVX-512F only): output positions [first, first + count) of the
 /// flattened images × out_h × out_w and output-channel blocks [first_block, first_block +
 /// block_count), written to NCHW output with the bias (or NULL), an addend laid out like the
-/// output (or NULL) and ReLU fused. Reads input values as broadcasts straight from the padded
-/// planes; no im2col buffer.
+/// output (or NULL) and ReLU fused. Reads input values as broadcasts straight from the planes
+/// (for padded layers, from a padded copy of just the rows a block of positions needs); no
+/// im2col buffer.
 void semrob_conv_run(const semrob_conv_shape *shape, const float *input, const float *packed,
                      long first, long count, long first_block, long block_count,
                      const float *bias, const float *addend, int relu, float *output);
@@ -96,5 +99,10 @@ int semrob_max_pool_full(const float *input, long planes, long height, long widt
 void semrob_box_sum(const float *input, long planes, long height, long width, long kernel_h,
                     long kernel_w, long stride_h, long stride_w, long out_h, long out_w,
                     float *output);
+
+/// Copies planes (height × width) into zero-padded planes ((height + 2·pad_h) ×
+/// (width + 2·pad_w)).
+void semrob_pad(const float *input, long planes, long height, long width, long pad_h,
+                long pad_w, float *output);
 
 #endif

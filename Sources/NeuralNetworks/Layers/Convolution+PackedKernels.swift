@@ -10,18 +10,17 @@ import Tensors
 /// many images as workers, otherwise one image at a time with im2col split by input channel
 /// and the GEMM by column blocks.
 extension ConvolutionGeometry {
-  /// Forward pass on ``DirectConvolution`` (ungrouped convolutions): the input zero-padded
-  /// once, the weights packed once, output positions split over the workers.
+  /// Forward pass on ``DirectConvolution`` (ungrouped convolutions): the weights packed once
+  /// (cached), output positions or channel blocks split over the workers.
   func forwardDirect(_ x: Tensor, weight: Tensor, bias: Tensor?, residual: Tensor?) -> Tensor {
     let batch = x.shape[0]
     let (cin, cout) = (layer.inputChannels, layer.outputChannels)
-    let (ph, pw) = (layer.padding[0], layer.padding[1])
-    let (paddedHeight, paddedWidth) = (height + 2 * ph, width + 2 * pw)
     let geometry = DirectConvolution.Geometry(
-      channels: cin, paddedHeight: paddedHeight, paddedWidth: paddedWidth,
+      channels: cin, height: height, width: width,
       kernel: (layer.kernelSize[0], layer.kernelSize[1]),
       stride: (layer.stride[0], layer.stride[1]),
-      dilation: (layer.dilation[0], layer.dilation[1]), outputHeight: outputHeight,
+      dilation: (layer.dilation[0], layer.dilation[1]),
+      padding: (layer.padding[0], layer.padding[1]), outputHeight: outputHeight,
       outputWidth: outputWidth, outputChannels: cout)
     let weights = layer.packedWeights.packed(for: weight, key: .direct) {
       weight.scalars.withUnsafeBufferPointer {
@@ -30,12 +29,7 @@ extension ConvolutionGeometry {
       }
     }
     let workers = Workers.count
-    let padded =
-      ph == 0 && pw == 0
-      ? x.scalars
-      : Self.padded(
-        x.scalars, planes: batch * cin,
-        height: height, width: width, padding: (ph, pw), workers: workers)
+    let input = x.scalars
     let biasValues = bias?.scalars ?? []
     let residualValues = residual?.scalars ?? []
     let relu = layer.appliesReLU
@@ -43,7 +37,7 @@ extension ConvolutionGeometry {
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * positions) {
       buffer, initialized in
       nonisolated(unsafe) let yp = buffer.baseAddress!
-      padded.withPointer { xp in
+      input.withPointer { xp in
         residualValues.withPointer { rp in
           biasValues.withPointer { bp in
             let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
@@ -76,31 +70,21 @@ extension ConvolutionGeometry {
     return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
   }
 
-  /// `planes` planes of `height × width` with `padding` zeros around each.
+  /// `planes` Float32 planes of `height × width` with `padding` zeros around each, split over
+  /// `workers`.
   static func padded(
     _ values: ContiguousArray<Float>, planes: Int, height: Int, width: Int,
     padding: (Int, Int), workers: Int
   ) -> ContiguousArray<Float> {
-    let (ph, pw) = padding
-    let (paddedHeight, paddedWidth) = (height + 2 * ph, width + 2 * pw)
-    let size = paddedHeight * paddedWidth
+    let size = (height + 2 * padding.0) * (width + 2 * padding.1)
     return ContiguousArray<Float>(unsafeUninitializedCapacity: planes * size) {
       buffer, initialized in
       nonisolated(unsafe) let target = buffer.baseAddress!
       values.withPointer { source in
         Workers.split(planes, workers: planes * size >= 65_536 ? workers : 1) { _, range in
-          for plane in range {
-            let out = target + plane * size
-            let input = source + plane * height * width
-            out.initialize(repeating: 0, count: ph * paddedWidth)
-            for y in 0..<height {
-              let row = out + (ph + y) * paddedWidth
-              row.initialize(repeating: 0, count: pw)
-              (row + pw).initialize(from: input + y * width, count: width)
-              (row + pw + width).initialize(repeating: 0, count: pw)
-            }
-            (out + (ph + height) * paddedWidth).initialize(repeating: 0, count: ph * paddedWidth)
-          }
+          PoolingKernels.pad(
+            source + range.lowerBound * height * width, planes: range.count, height: height,
+            width: width, padding: padding, output: target + range.lowerBound * size)
         }
       }
       initialized = planes * size
