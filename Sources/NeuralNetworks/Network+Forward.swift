@@ -128,3 +128,33 @@ extension Network {
       input: input, outputs: outputs.map { $0! }, caches: caches, buffers: buffers, mode: mode)
   }
 }
+
+extension Network {
+  /// One inference-mode forward pass with each node's wall-clock time, in node order.
+  ///
+  /// For profiling (`semrob bench engine --layers`): every node is timed around its layer's
+  /// forward call, so the times add up to the pass minus the executor's bookkeeping.
+  ///
+  /// - Parameter input: A batch `[N] + inputShape` of the network's element type.
+  /// - Returns: Seconds per node, aligned with ``nodes``.
+  package func layerSeconds(_ input: Tensor) -> [Double] {
+    checkInput(input)
+    var outputs = [Tensor?](repeating: nil, count: nodes.count)
+    var seconds = [Double](repeating: 0, count: nodes.count)
+    var context = ForwardContext(
+      mode: .inference, isRecording: false, random: RandomGenerator(seed: 0))
+    for (index, node) in nodes.enumerated() {
+      let inputs = node.inputs.map { $0 == Self.inputNode ? input : outputs[$0]! }
+      var nodeBuffers = node.bufferPaths.map { buffers[$0]! }
+      let parameters = node.parameterPaths.map { self.parameters[$0]! }
+      let start = ContinuousClock.now
+      let (output, _) = node.layer.forward(
+        inputs: inputs, parameters: parameters, buffers: &nodeBuffers, context: &context)
+      let elapsed = ContinuousClock.now - start
+      seconds[index] =
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      outputs[index] = output
+    }
+    return seconds
+  }
+}

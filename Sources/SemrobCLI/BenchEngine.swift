@@ -43,6 +43,12 @@ struct BenchEngine: ParsableCommand {
       OpenBLAS) or openblas.
       """)
   var gemm: GEMMChoice = .auto
+  @Flag(
+    help: """
+      Also time every layer of the (folded) forward pass, median over --repeats, and print \
+      the table (forward mode only).
+      """)
+  var layers = false
   @Flag(help: "Print the result as one JSON object on standard output.") var json = false
 
   func validate() throws {
@@ -108,7 +114,7 @@ struct BenchEngine: ParsableCommand {
         Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
     let median = samples.sorted()[samples.count / 2]
-    let result = EngineBenchResult(
+    var result = EngineBenchResult(
       engine: "semrob", arch: arch, batch: batch, size: side, mode: mode.rawValue,
       threads: threadCount, blasCore: BLASKernels.coreName, convolutionGemm: convolutionGEMM,
       repeats: repeats,
@@ -119,6 +125,9 @@ struct BenchEngine: ParsableCommand {
           try architecture.multiplyAccumulates(
             classes: classCount, inputSize: side)) * Double(batch) / median / 1e9,
       checksum: checksum)
+    if layers && mode == .forward {
+      result.layers = layerProfile(folded, input: input)
+    }
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
@@ -133,8 +142,51 @@ struct BenchEngine: ParsableCommand {
           arch, mode.rawValue, batch, side, side, threadCount, convolutionGEMM, result.blasCore,
           result.imagesPerSecond,
           1000 * median, repeats, result.gflopsPerSecond))
+      if let profile = result.layers {
+        let total = profile.reduce(0) { $0 + $1.medianSeconds }
+        print(
+          "node".padding(toLength: 32, withPad: " ", startingAt: 0)
+            + "kind".padding(toLength: 18, withPad: " ", startingAt: 0)
+            + "      ms   share  GFLOP/s")
+        for layer in profile {
+          print(
+            layer.node.padding(toLength: 32, withPad: " ", startingAt: 0)
+              + layer.kind.padding(toLength: 18, withPad: " ", startingAt: 0)
+              + String(
+                format: "%8.3f  %5.1f%%  %7.1f", 1000 * layer.medianSeconds,
+                100 * layer.medianSeconds / max(total, 1e-12), layer.gflopsPerSecond))
+        }
+      }
     }
   }
+
+  /// Median seconds per node of the folded network over --repeats passes.
+  private func layerProfile(_ network: Network, input: Tensor) -> [LayerTime] {
+    var samples = [[Double]](repeating: [], count: network.nodes.count)
+    for _ in 0..<repeats {
+      for (index, seconds) in network.layerSeconds(input).enumerated() {
+        samples[index].append(seconds)
+      }
+    }
+    return network.nodes.enumerated().map { index, node in
+      let median = samples[index].sorted()[samples[index].count / 2]
+      let inputShapes = node.inputs.map {
+        $0 == Network.inputNode ? network.inputShape : network.nodes[$0].outputShape
+      }
+      let operations = 2 * Double(node.layer.multiplyAccumulates(for: inputShapes)) * Double(batch)
+      return LayerTime(
+        node: node.name, kind: node.layer.kind, medianSeconds: median,
+        gflopsPerSecond: median > 0 ? operations / median / 1e9 : 0)
+    }
+  }
+}
+
+/// One row of `semrob bench engine --layers`.
+struct LayerTime: Codable {
+  var node: String
+  var kind: String
+  var medianSeconds: Double
+  var gflopsPerSecond: Double
 }
 
 /// The `--json` output of `semrob bench engine` (keys match Tools/bench/compare_engines.py).
@@ -153,4 +205,5 @@ struct EngineBenchResult: Codable {
   var samplesSeconds: [Double]
   var gflopsPerSecond: Double
   var checksum: Double
+  var layers: [LayerTime]? = nil
 }

@@ -440,7 +440,39 @@ public struct AdaptiveAveragePooling2D: Layer {
     inputs: [Tensor], parameters: [Tensor], buffers: inout [Tensor], context: inout ForwardContext
   ) -> (output: Tensor, cache: LayerCache) {
     let x = inputs[0]
-    return (windows(height: x.shape[2], width: x.shape[3]).average(x), .empty)
+    let (height, width) = (x.shape[2], x.shape[3])
+    let windows = windows(height: height, width: width)
+    if x.elementType == .float32, windows.outputHeight * windows.outputWidth > 1,
+      height % windows.outputHeight == 0, width % windows.outputWidth == 0
+    {
+      // Equal, non-overlapping windows: window sums in vectorised C divided by the window size
+      // (the global 1×1 case has its own path in `average`).
+      let kernel = (height / windows.outputHeight, width / windows.outputWidth)
+      let planes = x.shape[0] * x.shape[1]
+      let outputPlane = windows.outputHeight * windows.outputWidth
+      let divisor = Float(kernel.0 * kernel.1)
+      let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
+        buffer, initialized in
+        nonisolated(unsafe) let target = buffer.baseAddress!
+        x.scalars.withUnsafeBufferPointer { source in
+          Workers.split(planes, workers: min(Workers.count, planes)) { _, range in
+            let out = target + range.lowerBound * outputPlane
+            PoolingKernels.boxSum(
+              source.baseAddress! + range.lowerBound * height * width, planes: range.count,
+              height: height, width: width, kernel: kernel, stride: kernel,
+              outputHeight: windows.outputHeight, outputWidth: windows.outputWidth, output: out)
+            for i in 0..<(range.count * outputPlane) { out[i] /= divisor }
+          }
+        }
+        initialized = planes * outputPlane
+      }
+      return (
+        Tensor(
+          shape: [x.shape[0], x.shape[1], windows.outputHeight, windows.outputWidth],
+          scalars: output), .empty
+      )
+    }
+    return (windows.average(x), .empty)
   }
 
   /// Propagates output cotangents to the inputs and parameters.
