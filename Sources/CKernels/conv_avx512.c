@@ -56,6 +56,25 @@ void semrob_conv_pack_weights(long out_channels, long depth, const float *weight
   }
 }
 
+#define ROWS_MR 8
+
+size_t semrob_conv_rows_packed_count(long out_channels, long depth) {
+  return (size_t)(((out_channels + ROWS_MR - 1) / ROWS_MR) * ROWS_MR * depth);
+}
+
+void semrob_conv_rows_pack(long out_channels, long depth, const float *weights, float *packed) {
+  long panels = (out_channels + ROWS_MR - 1) / ROWS_MR;
+  for (long p = 0; p < panels; p++) {
+    float *panel = packed + p * ROWS_MR * depth;
+    for (long k = 0; k < depth; k++) {
+      for (long r = 0; r < ROWS_MR; r++) {
+        long channel = p * ROWS_MR + r;
+        panel[k * ROWS_MR + r] = channel < out_channels ? weights[channel * depth + k] : 0;
+      }
+    }
+  }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -337,9 +356,110 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
   free(band);
 }
 
+// ---------------------------------------------------------------------------------------
+// Stride-1 convolutions along output rows: tiles of 8 output channels (weights broadcast) ×
+// up to 48 consecutive positions of one output row (3 zmm, the last one masked), input read
+// as contiguous vectors from a padded band of the rows that output row needs. Stores are
+// contiguous rows of the NCHW output, with no transposition.
+
+#define DEFINE_ROW_MICRO(NV)                                                                   \
+  static inline void row_micro_##NV(long depth, const float *restrict base,                   \
+                                    const long *restrict depth_offsets,                       \
+                                    const float *restrict w, __mmask16 last, __m512 *acc) {   \
+    __m512 c[ROWS_MR][NV];                                                                     \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++)                      \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =               \
+        _mm512_setzero_ps();                                                                   \
+    for (long k = 0; k < depth; k++) {                                                         \
+      const float *at = base + depth_offsets[k];                                               \
+      __m512 x[NV];                                                                            \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) x[v] =                  \
+        v == NV - 1 ? _mm512_maskz_loadu_ps(last, at + 16 * v) : _mm512_loadu_ps(at + 16 * v); \
+      _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++) {                  \
+        __m512 weight = _mm512_set1_ps(w[r]);                                                  \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =             \
+          _mm512_fmadd_ps(weight, x[v], c[r][v]);                                              \
+      }                                                                                        \
+      w += ROWS_MR;                                                                            \
+    }                                                                                          \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++)                      \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[r * 3 + v] =        \
+        c[r][v];                                                                               \
+  }
+
+DEFINE_ROW_MICRO(1)
+DEFINE_ROW_MICRO(2)
+DEFINE_ROW_MICRO(3)
+
+void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const float *packed,
+                          long first_row, long row_count, const float *bias,
+                          const float *addend, int relu, float *output) {
+  if (row_count <= 0) return;
+  long depth = s->channels * s->kernel_h * s->kernel_w;
+  long positions = s->out_h * s->out_w;
+  long padded_width = s->width + 2 * s->pad_w;
+  long band_height = (s->kernel_h - 1) * s->dilation_h + 1;
+  long plane = band_height * padded_width;
+  // One float of slack: masked-off lanes are never read, but keep every address in bounds.
+  float *band = malloc(sizeof(float) * (size_t)(s->channels * plane + 16));
+  long *depth_offsets = malloc(sizeof(long) * (size_t)(depth > 0 ? depth : 1));
+  long k = 0;
+  for (long c = 0; c < s->channels; c++)
+    for (long i = 0; i < s->kernel_h; i++)
+      for (long j = 0; j < s->kernel_w; j++)
+        depth_offsets[k++] = c * plane + i * s->dilation_h * padded_width + j * s->dilation_w;
+  long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
+  __m512 zero = _mm512_setzero_ps();
+  __m512 acc[ROWS_MR * 3];
+  for (long row = first_row; row < first_row + row_count; row++) {
+    long n = row / s->out_h, oh = row % s->out_h;
+    fill_band(s, input, n, oh, oh, band_height, band);
+    for (long p = 0; p < panels; p++) {
+      const float *w = packed + p * ROWS_MR * depth;
+      long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
+                                                               : ROWS_MR;
+      for (long ow = 0; ow < s->out_w; ow += 48) {
+        long lanes = s->out_w - ow < 48 ? s->out_w - ow : 48;
+        int vectors = (int)((lanes + 15) / 16);
+        long tail = lanes - 16 * (vectors - 1);
+        __mmask16 last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
+        if (vectors == 3) {
+          row_micro_3(depth, band + ow, depth_offsets, w, last, acc);
+        } else if (vectors == 2) {
+          row_micro_2(depth, band + ow, depth_offsets, w, last, acc);
+        } else {
+          row_micro_1(depth, band + ow, depth_offsets, w, last, acc);
+        }
+        for (long r = 0; r < channels; r++) {
+          long channel = p * ROWS_MR + r;
+          long at = (n * s->out_channels + channel) * positions + oh * s->out_w + ow;
+          __m512 shift = _mm512_set1_ps(bias ? bias[channel] : 0);
+          for (int v = 0; v < vectors; v++) {
+            __mmask16 mask = v == vectors - 1 ? last : (__mmask16)0xffff;
+            __m512 value = _mm512_add_ps(acc[r * 3 + v], shift);
+            if (addend) {
+              value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + at + 16 * v));
+            }
+            if (relu) value = _mm512_max_ps(value, zero);
+            _mm512_mask_storeu_ps(output + at + 16 * v, mask, value);
+          }
+        }
+      }
+    }
+  }
+  free(depth_offsets);
+  free(band);
+}
+
 #pragma clang attribute pop
 
 #else
+
+void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const float *packed,
+                          long first_row, long row_count, const float *bias,
+                          const float *addend, int relu, float *output) {
+  abort();
+}
 
 void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float *packed,
                      long first, long count, long first_block, long block_count,

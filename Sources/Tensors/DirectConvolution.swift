@@ -82,4 +82,42 @@ package enum DirectConvolution {
       &shape, input, weights.storage, positions.lowerBound, positions.count,
       channelBlocks.lowerBound, channelBlocks.count, bias, addend, relu ? 1 : 0, output)
   }
+
+  /// Weights `[outputChannels][depth]` packed in panels of 8 output channels for
+  /// ``runRows(_:input:weights:rows:bias:addend:relu:output:)``.
+  package final class RowPackedWeights: @unchecked Sendable {
+    let storage: UnsafeMutablePointer<Float>
+
+    /// Packs `outputChannels × depth` weights.
+    package init(_ weights: UnsafePointer<Float>, outputChannels: Int, depth: Int) {
+      precondition(PackedGEMM.isSupported, "DirectConvolution: this CPU has no AVX-512F")
+      let count = semrob_conv_rows_packed_count(outputChannels, depth)
+      storage = .allocate(capacity: max(1, count))
+      semrob_conv_rows_pack(outputChannels, depth, weights, storage)
+    }
+
+    deinit { storage.deallocate() }
+  }
+
+  /// Computes output rows `rows` of the flattened images × output height of a stride-1
+  /// convolution, every output channel, into NCHW `output`: tiles of 8 channels × 48
+  /// consecutive positions of a row, input read as vectors, contiguous stores. Suited to wide
+  /// rows and shallow inputs (a network's first layer), where one output's depth is too short
+  /// to hide the per-tile costs of ``run(_:input:weights:positions:channelBlocks:bias:addend:relu:output:)``.
+  package static func runRows(
+    _ geometry: Geometry, input: UnsafePointer<Float>, weights: RowPackedWeights,
+    rows: Range<Int>, bias: UnsafePointer<Float>?, addend: UnsafePointer<Float>?,
+    relu: Bool, output: UnsafeMutablePointer<Float>
+  ) {
+    precondition(geometry.stride == (1, 1), "DirectConvolution.runRows: stride must be 1")
+    var shape = semrob_conv_shape(
+      channels: geometry.channels, height: geometry.height, width: geometry.width,
+      kernel_h: geometry.kernel.0, kernel_w: geometry.kernel.1, stride_h: 1, stride_w: 1,
+      dilation_h: geometry.dilation.0, dilation_w: geometry.dilation.1,
+      pad_h: geometry.padding.0, pad_w: geometry.padding.1, out_h: geometry.outputHeight,
+      out_w: geometry.outputWidth, out_channels: geometry.outputChannels)
+    semrob_conv_rows_run(
+      &shape, input, weights.storage, rows.lowerBound, rows.count, bias, addend, relu ? 1 : 0,
+      output)
+  }
 }

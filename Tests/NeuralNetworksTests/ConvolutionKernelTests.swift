@@ -10,9 +10,10 @@ import Testing
 ///
 /// Runs in a child process because the kernel switch and the worker count are process-wide.
 @Suite struct ConvolutionKernelTests {
-  /// Geometries covering the direct kernel's cases: channel counts that fill one, two or three
+  /// Geometries covering the kernels' cases: channel counts that fill one, two or three
   /// 16-channel vectors and partial 48-channel blocks, partial 8-position tiles, tiles across
-  /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers.
+  /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers, and
+  /// a shallow layer with wide rows (the row-wise kernel, 48-position tiles with a masked tail).
   static let layers: [(String, Convolution2D)] = [
     (
       "3→5 3×3 pad 1", Convolution2D(inputChannels: 3, outputChannels: 5, kernelSize: 3, padding: 1)
@@ -36,7 +37,18 @@ import Testing
       "8→12 3×3 groups 4",
       Convolution2D(inputChannels: 8, outputChannels: 12, kernelSize: 3, padding: 1, groups: 4)
     ),
+    (
+      "3→20 3×5 pad (1, 2), wide rows",
+      Convolution2D(
+        inputChannels: 3, outputChannels: 20, kernelSize: (3, 5), padding: (1, 2))
+    ),
   ]
+
+  /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
+  /// masked tail) for the layers named "wide rows", else `side + 2`.
+  static func inputWidth(_ name: String, side: Int) -> Int {
+    name.hasSuffix("wide rows") ? 53 : side + 2
+  }
 
   /// The largest deviation of the Float32 output from the Float64 output, relative to the
   /// output's largest magnitude, for every layer, batch and ReLU setting.
@@ -50,7 +62,7 @@ import Testing
         layer.appliesReLU = relu
         for (batch, side) in [(1, 9), (3, 7)] {
           let parameters = layer.initialParameters(random: &random)
-          let shape = [batch, layer.inputChannels, side, side + 2]
+          let shape = [batch, layer.inputChannels, side, Self.inputWidth(name, side: side)]
           let x = Tensor(
             shape: shape,
             scalars: (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform() * 2 - 1) })

@@ -105,4 +105,20 @@ void semrob_box_sum(const float *input, long planes, long height, long width, lo
 void semrob_pad(const float *input, long planes, long height, long width, long pad_h,
                 long pad_w, float *output);
 
+/// Floats needed for the packed weights of semrob_conv_rows_run (out_channels rounded up to
+/// 8, times depth).
+size_t semrob_conv_rows_packed_count(long out_channels, long depth);
+
+/// Packs weights [out_channels][depth] (OIHW flattened) in panels of 8 output channels for
+/// semrob_conv_rows_run.
+void semrob_conv_rows_pack(long out_channels, long depth, const float *weights, float *packed);
+
+/// Stride-1 convolution along output rows (AVX-512F only): output rows [first_row, first_row
+/// + row_count) of the flattened images × out_h, every output channel, written to NCHW
+/// output with the bias (or NULL), an addend laid out like the output (or NULL) and ReLU
+/// fused. Tiles of 8 channels × 48 consecutive positions; stores are contiguous.
+void semrob_conv_rows_run(const semrob_conv_shape *shape, const float *input,
+                          const float *packed, long first_row, long row_count,
+                          const float *bias, const float *addend, int relu, float *output);
+
 #endif

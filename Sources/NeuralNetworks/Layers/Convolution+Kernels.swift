@@ -118,9 +118,14 @@ extension ConvolutionGeometry {
     _: S.Type, _ x: Tensor, weight: Tensor, bias: Tensor?, residual: Tensor?
   ) -> Tensor {
     if S.self == Float.self && PackedGEMM.isEnabled {
-      // 1×1 kernels are plain matrix products (stores along contiguous output rows); other
-      // ungrouped kernels go to the direct convolution, grouped ones to the packed GEMM.
-      let oneByOne = (layer.kernelSize == [1, 1] && layer.padding == [0, 0]) || columnRows < 64
+      // 1×1 kernels and shallow layers are plain matrix products (stores along contiguous
+      // output rows), except shallow stride-1 layers with wide rows, which the direct
+      // convolution computes row-wise; other ungrouped kernels go to the direct convolution,
+      // grouped ones to the packed GEMM.
+      let shallowRows = layer.stride == [1, 1] && columnRows < 64 && outputWidth >= 32
+      let oneByOne =
+        (layer.kernelSize == [1, 1] && layer.padding == [0, 0])
+        || (columnRows < 64 && !shallowRows)
       return layer.groups == 1 && !oneByOne
         ? forwardDirect(x, weight: weight, bias: bias, residual: residual)
         : forwardPacked(x, weight: weight, bias: bias, residual: residual)

@@ -30,6 +30,12 @@ extension ConvolutionGeometry {
     }
     let workers = Workers.count
     let input = x.scalars
+    // Shallow stride-1 layers with wide output rows (a network's first convolution): the
+    // row-wise kernel, whose stores need no transposition.
+    if layer.stride == [1, 1], geometry.depth < 64, outputWidth >= 32 {
+      return forwardRows(
+        input, batch: batch, geometry: geometry, weight: weight, bias: bias, residual: residual)
+    }
     let biasValues = bias?.scalars ?? []
     let residualValues = residual?.scalars ?? []
     let relu = layer.appliesReLU
@@ -89,6 +95,43 @@ extension ConvolutionGeometry {
       }
       initialized = planes * size
     }
+  }
+
+  /// Forward pass on the row-wise direct kernel, output rows split over the workers.
+  private func forwardRows(
+    _ input: ContiguousArray<Float>, batch: Int, geometry: DirectConvolution.Geometry,
+    weight: Tensor, bias: Tensor?, residual: Tensor?
+  ) -> Tensor {
+    let cout = layer.outputChannels
+    let weights = layer.packedWeights.packed(for: weight, key: .rows) {
+      weight.scalars.withUnsafeBufferPointer {
+        DirectConvolution.RowPackedWeights(
+          $0.baseAddress!, outputChannels: cout, depth: geometry.depth)
+      }
+    }
+    let biasValues = bias?.scalars ?? []
+    let residualValues = residual?.scalars ?? []
+    let relu = layer.appliesReLU
+    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * positions) {
+      buffer, initialized in
+      nonisolated(unsafe) let yp = buffer.baseAddress!
+      input.withPointer { xp in
+        residualValues.withPointer { rp in
+          biasValues.withPointer { bp in
+            let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
+            let residualPointer: UnsafePointer<Float>? = residual == nil ? nil : rp
+            // Each worker writes only its own output rows.
+            Workers.split(batch * outputHeight, workers: Workers.count) { _, rows in
+              DirectConvolution.runRows(
+                geometry, input: xp, weights: weights, rows: rows, bias: biasPointer,
+                addend: residualPointer, relu: relu, output: yp)
+            }
+          }
+        }
+      }
+      initialized = batch * cout * positions
+    }
+    return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
   }
 
   /// The number of columns one GEMM should span when planes are small.

@@ -14,6 +14,8 @@ final class PackedWeightsCache: Sendable {
   enum Form: Hashable, Sendable {
     /// Weights for the direct convolution (forward).
     case direct
+    /// Weights for the row-wise direct convolution (forward, shallow stride-1 layers).
+    case rows
     /// Weights as the packed GEMM's left matrix, one per group (forward).
     case gemm
     /// Transposed weights as the packed GEMM's left matrix, one per group (input gradient).
