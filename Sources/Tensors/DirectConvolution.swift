@@ -99,11 +99,13 @@ package enum DirectConvolution {
     deinit { storage.deallocate() }
   }
 
-  /// Computes output rows `rows` of the flattened images × output height of a stride-1
-  /// convolution, every output channel, into NCHW `output`: tiles of 8 channels × 48
-  /// consecutive positions of a row, input read as vectors, contiguous stores. Suited to wide
-  /// rows and shallow inputs (a network's first layer), where one output's depth is too short
-  /// to hide the per-tile costs of ``run(_:input:weights:positions:channelBlocks:bias:addend:relu:output:)``.
+  /// Computes output rows `rows` (of the flattened images × output height) of a stride-1
+  /// convolution, every output channel, into NCHW `output`.
+  ///
+  /// Tiles of 8 channels × 48 consecutive positions of a row, input read as vectors,
+  /// contiguous stores. Suited to wide rows and shallow inputs (a network's first layer),
+  /// where one output's depth is too short to hide the per-tile costs of
+  /// ``run(_:input:weights:positions:channelBlocks:bias:addend:relu:output:)``.
   package static func runRows(
     _ geometry: Geometry, input: UnsafePointer<Float>, weights: RowPackedWeights,
     rows: Range<Int>, bias: UnsafePointer<Float>?, addend: UnsafePointer<Float>?,
