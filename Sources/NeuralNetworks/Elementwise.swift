@@ -55,6 +55,28 @@ enum Elementwise {
     return S.makeTensor(shape: inputs[0].shape, elements: result)
   }
 
+  /// `gradient · [output > 0]` for `K` stacked cotangents (`gradient` holds `K` copies of
+  /// `output`'s shape), the backward pass of a ReLU; formed out of place so the mask is a
+  /// select, not a mispredicted branch around a store.
+  static func reluMasked<S: EngineScalar>(
+    _ gradient: ContiguousArray<S>, by output: ContiguousArray<S>
+  ) -> ContiguousArray<S> {
+    let (total, sampleSize) = (gradient.count, max(1, output.count))
+    return ContiguousArray<S>(unsafeUninitializedCapacity: total) { buffer, initialized in
+      let target = buffer.baseAddress!
+      gradient.withPointer { g in
+        output.withPointer { y in
+          for offset in stride(from: 0, to: total, by: sampleSize) {
+            for i in 0..<min(sampleSize, total - offset) {
+              target[offset + i] = y[i] > 0 ? g[offset + i] : 0
+            }
+          }
+        }
+      }
+      initialized = total
+    }
+  }
+
   /// A Float32 tensor with elements drawn from `U[−bound, bound)` in row-major order.
   static func uniform(_ shape: [Int], bound: Double, random: inout RandomGenerator) -> Tensor {
     let count = shape.reduce(1, *)

@@ -23,8 +23,8 @@ struct BenchEngine: ParsableCommand {
     case trainStep = "train-step"
   }
 
-  /// Which GEMM the Float32 convolutions use.
-  enum GEMMChoice: String, ExpressibleByArgument, CaseIterable, Codable {
+  /// Which kernels the Float32 convolutions use.
+  enum KernelChoice: String, ExpressibleByArgument, CaseIterable, Codable {
     case auto
     case openblas
   }
@@ -39,10 +39,10 @@ struct BenchEngine: ParsableCommand {
   @Option(help: "Classes of the output layer (default: the architecture's).") var classes: Int?
   @Option(
     help: """
-      Convolution GEMM: auto (semrob's AVX-512 kernel where the CPU has AVX-512F, else \
-      OpenBLAS) or openblas.
+      Convolution kernels: auto (semrob's AVX-512 kernels where the CPU has AVX-512F, else \
+      im2col and OpenBLAS) or openblas.
       """)
-  var gemm: GEMMChoice = .auto
+  var kernels: KernelChoice = .auto
   @Flag(
     help: """
       Also time every layer of the (folded) forward pass, median over --repeats, and print \
@@ -70,8 +70,8 @@ struct BenchEngine: ParsableCommand {
     let threadCount = threads ?? Parallelism.coreCount
     Parallelism.useOwnLoops(threads: threadCount)
     MemoryPolicy.keepFreedMemory()
-    PackedGEMM.isEnabled = gemm == .auto
-    let convolutionGEMM = PackedGEMM.isEnabled ? "semrob-avx512" : "openblas"
+    PackedGEMM.isEnabled = kernels == .auto
+    let convolutionKernels = PackedGEMM.isEnabled ? "semrob-avx512" : "openblas"
     let architecture = Architecture(rawValue: arch)!
     let side = size ?? architecture.defaultInputSize
     var network = try architecture.makeNetwork(classes: classes, inputSize: side, seed: 1)
@@ -116,7 +116,7 @@ struct BenchEngine: ParsableCommand {
     let median = samples.sorted()[samples.count / 2]
     var result = EngineBenchResult(
       engine: "semrob", arch: arch, batch: batch, size: side, mode: mode.rawValue,
-      threads: threadCount, blasCore: BLASKernels.coreName, convolutionGemm: convolutionGEMM,
+      threads: threadCount, blasCore: BLASKernels.coreName, convolutionKernels: convolutionKernels,
       repeats: repeats,
       medianSeconds: median,
       imagesPerSecond: Double(batch) / median, samplesSeconds: samples,
@@ -139,7 +139,7 @@ struct BenchEngine: ParsableCommand {
           format: "%@ %@ batch %d, %d×%d, %d threads (convolutions on %@, OpenBLAS %@ kernels): "
             + "%.2f images/s, "
             + "%.1f ms per batch (median of %d), %.1f GFLOP/s forward-equivalent",
-          arch, mode.rawValue, batch, side, side, threadCount, convolutionGEMM, result.blasCore,
+          arch, mode.rawValue, batch, side, side, threadCount, convolutionKernels, result.blasCore,
           result.imagesPerSecond,
           1000 * median, repeats, result.gflopsPerSecond))
       if let profile = result.layers {
@@ -198,7 +198,7 @@ struct EngineBenchResult: Codable {
   var mode: String
   var threads: Int
   var blasCore: String
-  var convolutionGemm: String
+  var convolutionKernels: String
   var repeats: Int
   var medianSeconds: Double
   var imagesPerSecond: Double

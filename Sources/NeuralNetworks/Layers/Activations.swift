@@ -60,18 +60,8 @@ public struct ReLU: Layer {
   }
 
   private static func backward<S: EngineScalar>(_: S.Type, _ request: BackwardRequest) -> Tensor {
-    var gradient = S.elements(of: request.outputGradient)
-    let output = S.elements(of: request.output)
-    let sampleSize = output.count
-    let total = gradient.count
-    gradient.withMutablePointer { g in
-      output.withPointer { y in
-        for offset in stride(from: 0, to: total, by: max(1, sampleSize)) {
-          // A select, not a branch (signs mispredict half the time).
-          for i in 0..<sampleSize { g[offset + i] = y[i] > 0 ? g[offset + i] : 0 }
-        }
-      }
-    }
+    let gradient = Elementwise.reluMasked(
+      S.elements(of: request.outputGradient), by: S.elements(of: request.output))
     return S.makeTensor(shape: request.outputGradient.shape, elements: gradient)
   }
 }

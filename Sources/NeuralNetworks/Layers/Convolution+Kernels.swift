@@ -206,16 +206,7 @@ extension ConvolutionGeometry {
     var dy = S.elements(of: request.outputGradient)
     if layer.appliesReLU {
       // ∂/∂(pre-activation) = ∂y · [y > 0], the output of sample b mod N.
-      let output = S.elements(of: request.output)
-      let sampleCount = output.count
-      let total = dy.count
-      dy.withMutablePointer { g in
-        output.withPointer { y in
-          for offset in stride(from: 0, to: total, by: max(1, sampleCount)) {
-            for i in 0..<sampleCount { g[offset + i] = y[i] > 0 ? g[offset + i] : 0 }
-          }
-        }
-      }
+      dy = Elementwise.reluMasked(dy, by: S.elements(of: request.output))
     }
     let packedInputGradient =
       packedInput

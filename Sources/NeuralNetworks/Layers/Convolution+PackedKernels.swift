@@ -22,25 +22,41 @@ extension ConvolutionGeometry {
       dilation: (layer.dilation[0], layer.dilation[1]),
       padding: (layer.padding[0], layer.padding[1]), outputHeight: outputHeight,
       outputWidth: outputWidth, outputChannels: cout)
+    // Shallow stride-1 layers with wide output rows (a network's first convolution): the
+    // row-wise kernel, whose stores need no transposition.
+    if layer.stride == [1, 1], geometry.depth < 64, outputWidth >= 32 {
+      return forwardRows(
+        x.scalars, batch: batch, geometry: geometry, weight: weight, bias: bias,
+        residual: residual)
+    }
     let weights = layer.packedWeights.packed(for: weight, key: .direct) {
       weight.scalars.withUnsafeBufferPointer {
         DirectConvolution.PackedWeights(
           $0.baseAddress!, outputChannels: cout, depth: geometry.depth)
       }
     }
+    let output = Self.directOutput(
+      geometry, weights: weights, input: x.scalars, batch: batch, bias: bias?.scalars,
+      residual: residual?.scalars, relu: layer.appliesReLU)
+    return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
+  }
+
+  /// The output of ``DirectConvolution`` over `batch` images, `[batch, C_out, H_out, W_out]`
+  /// flattened: whole 8-position tiles per worker when there are plenty, else (late layers of
+  /// one image) whole output-channel blocks, so the workers share the weights rather than each
+  /// streaming all of them. Each worker writes only its own outputs.
+  static func directOutput(
+    _ geometry: DirectConvolution.Geometry, weights: DirectConvolution.PackedWeights,
+    input: ContiguousArray<Float>, batch: Int, bias: ContiguousArray<Float>?,
+    residual: ContiguousArray<Float>?, relu: Bool
+  ) -> ContiguousArray<Float> {
     let workers = Workers.count
-    let input = x.scalars
-    // Shallow stride-1 layers with wide output rows (a network's first convolution): the
-    // row-wise kernel, whose stores need no transposition.
-    if layer.stride == [1, 1], geometry.depth < 64, outputWidth >= 32 {
-      return forwardRows(
-        input, batch: batch, geometry: geometry, weight: weight, bias: bias, residual: residual)
-    }
-    let biasValues = bias?.scalars ?? []
-    let residualValues = residual?.scalars ?? []
-    let relu = layer.appliesReLU
+    let positions = geometry.outputHeight * geometry.outputWidth
     let total = batch * positions
-    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * positions) {
+    let cout = geometry.outputChannels
+    let biasValues = bias ?? []
+    let residualValues = residual ?? []
+    return ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * positions) {
       buffer, initialized in
       nonisolated(unsafe) let yp = buffer.baseAddress!
       input.withPointer { xp in
@@ -48,9 +64,6 @@ extension ConvolutionGeometry {
           biasValues.withPointer { bp in
             let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
             let residualPointer: UnsafePointer<Float>? = residual == nil ? nil : rp
-            // Each worker writes only its own outputs: whole 8-position tiles when there are
-            // plenty, else (late layers of one image) whole output-channel blocks, so the
-            // workers share the weights rather than each streaming all of them.
             let tiles = (total + 7) / 8
             let blocks = DirectConvolution.channelBlockCount(outputChannels: cout)
             if tiles < 8 * workers && blocks >= workers {
@@ -73,7 +86,6 @@ extension ConvolutionGeometry {
       }
       initialized = batch * cout * positions
     }
-    return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
   }
 
   /// `planes` Float32 planes of `height × width` with `padding` zeros around each, split over
