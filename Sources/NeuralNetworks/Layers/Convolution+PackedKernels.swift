@@ -42,9 +42,11 @@ extension ConvolutionGeometry {
   }
 
   /// The output of ``DirectConvolution`` over `batch` images, `[batch, C_out, H_out, W_out]`
-  /// flattened: whole 8-position tiles per worker when there are plenty, else (late layers of
-  /// one image) whole output-channel blocks, so the workers share the weights rather than each
-  /// streaming all of them. Each worker writes only its own outputs.
+  /// flattened.
+  ///
+  /// Whole 8-position tiles per worker when there are plenty, else (late layers of one image)
+  /// whole output-channel blocks, so the workers share the weights rather than each streaming
+  /// all of them. Each worker writes only its own outputs.
   static func directOutput(
     _ geometry: DirectConvolution.Geometry, weights: DirectConvolution.PackedWeights,
     input: ContiguousArray<Float>, batch: Int, bias: ContiguousArray<Float>?,
