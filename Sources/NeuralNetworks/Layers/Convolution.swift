@@ -7,10 +7,17 @@ import Tensors
 /// output `[N, C_out, H_out, W_out]` with
 /// `H_out = ⌊(H + 2 p_h − d_h (kH − 1) − 1) / s_h⌋ + 1` (likewise W).
 ///
-/// Algorithm: per sample and group, `im2col` builds the `[C_in/g · kH · kW, H_out · W_out]`
-/// matrix of receptive fields (skipped for 1×1 convolutions with stride 1 and no padding) and
-/// one GEMM multiplies it by the weights. The backward pass forms
-/// `∂W += ∂Y · colsᵀ` and `∂cols = Wᵀ · ∂Y`, scattered back by `col2im`.
+/// Algorithms. Float32 on CPUs with AVX-512F (unless `semrob bench engine --kernels openblas`
+/// switches it off): ungrouped kernels run semrob's direct convolution
+/// (8 positions × 16–48 channels per register tile, input broadcast from the planes or from a
+/// cached padded band, no im2col; shallow stride-1 layers with wide rows row-wise), 1×1,
+/// shallow and grouped kernels its packed GEMM (several images' columns side by side); weights
+/// are packed once and cached while unchanged; bias, a fused residual and a fused ReLU are
+/// applied as results are stored. Otherwise (Float64, other CPUs): per sample and group,
+/// `im2col` builds the `[C_in/g · kH · kW, H_out · W_out]` matrix of receptive fields (skipped
+/// for 1×1 convolutions with stride 1 and no padding) and one OpenBLAS GEMM multiplies it by
+/// the weights. The backward pass forms `∂W += ∂Y · colsᵀ` (OpenBLAS) and `∂cols = Wᵀ · ∂Y`
+/// (the packed GEMM in Float32), scattered back by `col2im`.
 public struct Convolution2D: Layer {
   /// `C_in`.
   public let inputChannels: Int
