@@ -5,6 +5,20 @@
 
 #include "CKernels.h"
 
+#if defined(__x86_64__)
+// The instruction set, detected once: every thread computes the same value, and relaxed
+// atomics keep the cache race-free.
+static int cached_isa(void) {
+  static int cached = -1;
+  int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (isa < 0) {
+    isa = semrob_gemm_best_isa();
+    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
+  }
+  return isa;
+}
+#endif
+
 #define MAX_POOL_BODY                                                                        \
   {                                                                                         \
     int unordered = 0;                                                                      \
@@ -91,13 +105,7 @@ int semrob_max_pool_full(const float *input, long planes, long height, long widt
                          long kernel_h, long kernel_w, long stride_h, long stride_w,
                          long out_h, long out_w, float *output) {
 #if defined(__x86_64__)
-  // Every thread computes the same value; relaxed atomics keep the cache race-free.
-  static int cached = -1;
-  int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-  if (isa < 0) {
-    isa = semrob_gemm_best_isa();
-    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
-  }
+  int isa = cached_isa();
   if (isa == SEMROB_ISA_AVX512) {
     return max_pool_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
                            out_h, out_w, output);
@@ -172,12 +180,7 @@ void semrob_box_sum(const float *input, long planes, long height, long width, lo
                     long kernel_w, long stride_h, long stride_w, long out_h, long out_w,
                     float *output) {
 #if defined(__x86_64__)
-  static int cached = -1;
-  int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-  if (isa < 0) {
-    isa = semrob_gemm_best_isa();
-    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
-  }
+  int isa = cached_isa();
   if (isa == SEMROB_ISA_AVX512) {
     box_sum_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w, out_h,
                    out_w, output);
@@ -248,12 +251,7 @@ __attribute__((target("avx512f,avx2,fma"))) static void pad_avx512 PAD_PARAMETER
 void semrob_pad(const float *input, long planes, long height, long width, long pad_h,
                 long pad_w, float *output) {
 #if defined(__x86_64__)
-  static int cached = -1;
-  int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-  if (isa < 0) {
-    isa = semrob_gemm_best_isa();
-    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
-  }
+  int isa = cached_isa();
   if (isa == SEMROB_ISA_AVX512) {
     pad_avx512(input, planes, height, width, pad_h, pad_w, output);
     return;

@@ -148,6 +148,21 @@ extension ConvolutionGeometry {
     return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
   }
 
+  /// Each group's weights `W_g` (`[C_out/g, C_in/g·kH·kW]`) as the packed GEMM's left matrix,
+  /// or `W_gᵀ` when `transposed` (input gradients); cached while the weights are unchanged.
+  func packedGroupWeights(_ weight: Tensor, transposed: Bool) -> [PackedGEMM.PackedMatrix] {
+    let (rows, coutG) = (columnRows, groupOutputChannels)
+    return layer.packedWeights.packed(for: weight, key: transposed ? .transposedGEMM : .gemm) {
+      weight.scalars.withUnsafeBufferPointer { w in
+        (0..<layer.groups).map { g in
+          PackedGEMM.PackedMatrix(
+            w.baseAddress! + g * coutG * rows, transposed: transposed,
+            rows: transposed ? rows : coutG, depth: transposed ? coutG : rows, lda: rows)
+        }
+      }
+    }
+  }
+
   /// The number of columns one GEMM should span when planes are small.
   static var targetColumns: Int { 384 }
 
@@ -162,15 +177,7 @@ extension ConvolutionGeometry {
     let biasValues = bias?.scalars ?? []
     let residualValues = residual?.scalars ?? []
     let relu = layer.appliesReLU
-    let packed = layer.packedWeights.packed(for: weight, key: .gemm) {
-      weight.scalars.withUnsafeBufferPointer { w in
-        (0..<groups).map { g in
-          PackedGEMM.PackedMatrix(
-            w.baseAddress! + g * coutG * rows, transposed: false, rows: coutG, depth: rows,
-            lda: rows)
-        }
-      }
-    }
+    let packed = packedGroupWeights(weight, transposed: false)
     let workers = Workers.count
     let imagesPerWorker = workers > 1 && batch >= workers
     var chunk = max(1, (Self.targetColumns + cols - 1) / cols)
@@ -289,15 +296,7 @@ extension ConvolutionGeometry {
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
     let planeSize = height * width
-    let transposed = layer.packedWeights.packed(for: weight, key: .transposedGEMM) {
-      weight.scalars.withUnsafeBufferPointer { w in
-        (0..<groups).map { g in
-          PackedGEMM.PackedMatrix(
-            w.baseAddress! + g * coutG * rows, transposed: true, rows: rows, depth: coutG,
-            lda: rows)
-        }
-      }
-    }
+    let transposed = packedGroupWeights(weight, transposed: true)
     let workers = Workers.count
     let bySamples = workers > 1 && samples >= workers
     let lanes = bySamples ? workers : 1
