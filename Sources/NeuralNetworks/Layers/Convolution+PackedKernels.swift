@@ -56,33 +56,25 @@ extension ConvolutionGeometry {
     let positions = geometry.outputHeight * geometry.outputWidth
     let total = batch * positions
     let cout = geometry.outputChannels
-    let biasValues = bias ?? []
-    let residualValues = residual ?? []
     return ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * positions) {
       buffer, initialized in
       nonisolated(unsafe) let yp = buffer.baseAddress!
-      input.withPointer { xp in
-        residualValues.withPointer { rp in
-          biasValues.withPointer { bp in
-            let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
-            let residualPointer: UnsafePointer<Float>? = residual == nil ? nil : rp
-            let tiles = (total + 7) / 8
-            let blocks = DirectConvolution.channelBlockCount(outputChannels: cout)
-            if tiles < 8 * workers && blocks >= workers {
-              Workers.split(blocks, workers: workers) { _, range in
-                DirectConvolution.run(
-                  geometry, input: xp, weights: weights, positions: 0..<total, channelBlocks: range,
-                  bias: biasPointer, addend: residualPointer, relu: relu, output: yp)
-              }
-            } else {
-              Workers.split(tiles, workers: workers) { _, range in
-                let positions = (range.lowerBound * 8)..<min(total, range.upperBound * 8)
-                DirectConvolution.run(
-                  geometry, input: xp, weights: weights, positions: positions,
-                  channelBlocks: 0..<blocks, bias: biasPointer, addend: residualPointer, relu: relu,
-                  output: yp)
-              }
-            }
+      Self.withOperands(input, residual: residual, bias: bias) { xp, residualPointer, biasPointer in
+        let tiles = (total + 7) / 8
+        let blocks = DirectConvolution.channelBlockCount(outputChannels: cout)
+        if tiles < 8 * workers && blocks >= workers {
+          Workers.split(blocks, workers: workers) { _, range in
+            DirectConvolution.run(
+              geometry, input: xp, weights: weights, positions: 0..<total, channelBlocks: range,
+              bias: biasPointer, addend: residualPointer, relu: relu, output: yp)
+          }
+        } else {
+          Workers.split(tiles, workers: workers) { _, range in
+            let positions = (range.lowerBound * 8)..<min(total, range.upperBound * 8)
+            DirectConvolution.run(
+              geometry, input: xp, weights: weights, positions: positions,
+              channelBlocks: 0..<blocks, bias: biasPointer, addend: residualPointer, relu: relu,
+              output: yp)
           }
         }
       }
@@ -123,24 +115,17 @@ extension ConvolutionGeometry {
           $0.baseAddress!, outputChannels: cout, depth: geometry.depth)
       }
     }
-    let biasValues = bias?.scalars ?? []
-    let residualValues = residual?.scalars ?? []
+    let (bias, residual) = (bias?.scalars, residual?.scalars)
     let relu = layer.appliesReLU
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * positions) {
       buffer, initialized in
       nonisolated(unsafe) let yp = buffer.baseAddress!
-      input.withPointer { xp in
-        residualValues.withPointer { rp in
-          biasValues.withPointer { bp in
-            let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
-            let residualPointer: UnsafePointer<Float>? = residual == nil ? nil : rp
-            // Each worker writes only its own output rows.
-            Workers.split(batch * outputHeight, workers: Workers.count) { _, rows in
-              DirectConvolution.runRows(
-                geometry, input: xp, weights: weights, rows: rows, bias: biasPointer,
-                addend: residualPointer, relu: relu, output: yp)
-            }
-          }
+      Self.withOperands(input, residual: residual, bias: bias) { xp, residualPointer, biasPointer in
+        // Each worker writes only its own output rows.
+        Workers.split(batch * outputHeight, workers: Workers.count) { _, rows in
+          DirectConvolution.runRows(
+            geometry, input: xp, weights: weights, rows: rows, bias: biasPointer,
+            addend: residualPointer, relu: relu, output: yp)
         }
       }
       initialized = batch * cout * positions
@@ -163,6 +148,22 @@ extension ConvolutionGeometry {
     }
   }
 
+  /// Runs `body` with pointers to the input and to the optional residual and bias (`nil` when
+  /// absent), valid only during the call.
+  static func withOperands<R>(
+    _ input: ContiguousArray<Float>, residual: ContiguousArray<Float>?,
+    bias: ContiguousArray<Float>?,
+    _ body: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafePointer<Float>?) -> R
+  ) -> R {
+    input.withPointer { xp in
+      (residual ?? []).withPointer { rp in
+        (bias ?? []).withPointer { bp in
+          body(xp, residual == nil ? nil : rp, bias == nil ? nil : bp)
+        }
+      }
+    }
+  }
+
   /// The number of columns one GEMM should span when planes are small.
   static var targetColumns: Int { 384 }
 
@@ -174,8 +175,7 @@ extension ConvolutionGeometry {
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
     let input = x.scalars
-    let biasValues = bias?.scalars ?? []
-    let residualValues = residual?.scalars ?? []
+    let (bias, residual) = (bias?.scalars, residual?.scalars)
     let relu = layer.appliesReLU
     let packed = packedGroupWeights(weight, transposed: false)
     let workers = Workers.count
@@ -196,88 +196,82 @@ extension ConvolutionGeometry {
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * cout * cols) {
       buffer, initialized in
       nonisolated(unsafe) let yp = buffer.baseAddress!
-      input.withPointer { xp in
-        residualValues.withPointer { rp in
-          biasValues.withPointer { bp in
-            let biasPointer: UnsafePointer<Float>? = bias == nil ? nil : bp
-            let residualPointer: UnsafePointer<Float>? = residual == nil ? nil : rp
-            /// Images `first ..< first + count` of group `g` in one GEMM on `lane`'s buffers.
-            func images(_ first: Int, _ count: Int, group g: Int, lane: Int) {
-              let b: UnsafePointer<Float>
-              let map: PackedGEMM.ColumnMap
-              if isPointwise {
-                b = xp + (first * cin + g * cinG) * cols
-                map = .init(
-                  columnsPerImage: cols, imageStrideB: cin * cols, imageStrideC: cout * cols)
-              } else {
-                let columns = columnBuffers[lane]
-                for i in 0..<count {
-                  im2col(
-                    xp + ((first + i) * cin + g * cinG) * height * width, into: columns + i * cols,
-                    rowStride: count * cols)
-                }
-                b = UnsafePointer(columns)
-                map = .init(columnsPerImage: cols, imageStrideB: cols, imageStrideC: cout * cols)
+      Self.withOperands(input, residual: residual, bias: bias) { xp, residualPointer, biasPointer in
+        /// Images `first ..< first + count` of group `g` in one GEMM on `lane`'s buffers.
+        func images(_ first: Int, _ count: Int, group g: Int, lane: Int) {
+          let b: UnsafePointer<Float>
+          let map: PackedGEMM.ColumnMap
+          if isPointwise {
+            b = xp + (first * cin + g * cinG) * cols
+            map = .init(
+              columnsPerImage: cols, imageStrideB: cin * cols, imageStrideC: cout * cols)
+          } else {
+            let columns = columnBuffers[lane]
+            for i in 0..<count {
+              im2col(
+                xp + ((first + i) * cin + g * cinG) * height * width, into: columns + i * cols,
+                rowStride: count * cols)
+            }
+            b = UnsafePointer(columns)
+            map = .init(columnsPerImage: cols, imageStrideB: cols, imageStrideC: cout * cols)
+          }
+          PackedGEMM.multiply(
+            packed[g], b: b, ldb: isPointwise ? cols : count * cols, columns: count * cols,
+            c: yp + (first * cout + g * coutG) * cols, ldc: cols, columnMap: map,
+            bias: biasPointer.map { $0 + g * coutG },
+            addend: residualPointer.map { $0 + (first * cout + g * coutG) * cols }, relu: relu,
+            workspace: workspaces[lane])
+        }
+        if imagesPerWorker {
+          Workers.split(batch, workers: workers) { worker, range in
+            var first = range.lowerBound
+            while first < range.upperBound {
+              let count = min(chunk, range.upperBound - first)
+              for g in 0..<groups { images(first, count, group: g, lane: worker) }
+              first += count
+            }
+          }
+          return
+        }
+        // One image at a time over every worker: im2col by input channel, then the GEMM by
+        // blocks of whole 48-column tiles, or by bands of output channels when the plane is
+        // too small to give every worker several tiles.
+        let tiles = (cols + 47) / 48
+        let panels = (coutG + PackedGEMM.rowPanel - 1) / PackedGEMM.rowPanel
+        let byRows = tiles < 2 * workers && panels >= 2 * workers
+        for n in 0..<batch {
+          for g in 0..<groups {
+            let planes = xp + (n * cin + g * cinG) * height * width
+            let columns = columnBuffers[0]
+            if !isPointwise {
+              Workers.split(cinG, workers: workers) { _, channels in
+                im2col(planes, into: columns, channels: channels)
               }
+            }
+            let b = isPointwise ? planes : UnsafePointer(columns)
+            let block = yp + (n * cout + g * coutG) * cols
+            if byRows {
+              Workers.split(panels, workers: workers) { worker, range in
+                let first = range.lowerBound * PackedGEMM.rowPanel
+                let band = first..<min(coutG, range.upperBound * PackedGEMM.rowPanel)
+                PackedGEMM.multiply(
+                  packed[g], rows: band, b: b, ldb: cols, columns: cols,
+                  c: block + band.lowerBound * cols, ldc: cols,
+                  bias: biasPointer.map { $0 + g * coutG + band.lowerBound },
+                  addend: residualPointer.map {
+                    $0 + (n * cout + g * coutG + band.lowerBound) * cols
+                  }, relu: relu, workspace: workspaces[worker])
+              }
+              continue
+            }
+            Workers.split(tiles, workers: workers) { worker, range in
+              let start = range.lowerBound * 48
+              let end = min(cols, range.upperBound * 48)
               PackedGEMM.multiply(
-                packed[g], b: b, ldb: isPointwise ? cols : count * cols, columns: count * cols,
-                c: yp + (first * cout + g * coutG) * cols, ldc: cols, columnMap: map,
-                bias: biasPointer.map { $0 + g * coutG },
-                addend: residualPointer.map { $0 + (first * cout + g * coutG) * cols }, relu: relu,
-                workspace: workspaces[lane])
-            }
-            if imagesPerWorker {
-              Workers.split(batch, workers: workers) { worker, range in
-                var first = range.lowerBound
-                while first < range.upperBound {
-                  let count = min(chunk, range.upperBound - first)
-                  for g in 0..<groups { images(first, count, group: g, lane: worker) }
-                  first += count
-                }
-              }
-              return
-            }
-            // One image at a time over every worker: im2col by input channel, then the GEMM by
-            // blocks of whole 48-column tiles, or by bands of output channels when the plane is
-            // too small to give every worker several tiles.
-            let tiles = (cols + 47) / 48
-            let panels = (coutG + PackedGEMM.rowPanel - 1) / PackedGEMM.rowPanel
-            let byRows = tiles < 2 * workers && panels >= 2 * workers
-            for n in 0..<batch {
-              for g in 0..<groups {
-                let planes = xp + (n * cin + g * cinG) * height * width
-                let columns = columnBuffers[0]
-                if !isPointwise {
-                  Workers.split(cinG, workers: workers) { _, channels in
-                    im2col(planes, into: columns, channels: channels)
-                  }
-                }
-                let b = isPointwise ? planes : UnsafePointer(columns)
-                let block = yp + (n * cout + g * coutG) * cols
-                if byRows {
-                  Workers.split(panels, workers: workers) { worker, range in
-                    let first = range.lowerBound * PackedGEMM.rowPanel
-                    let band = first..<min(coutG, range.upperBound * PackedGEMM.rowPanel)
-                    PackedGEMM.multiply(
-                      packed[g], rows: band, b: b, ldb: cols, columns: cols,
-                      c: block + band.lowerBound * cols, ldc: cols,
-                      bias: biasPointer.map { $0 + g * coutG + band.lowerBound },
-                      addend: residualPointer.map {
-                        $0 + (n * cout + g * coutG + band.lowerBound) * cols
-                      }, relu: relu, workspace: workspaces[worker])
-                  }
-                  continue
-                }
-                Workers.split(tiles, workers: workers) { worker, range in
-                  let start = range.lowerBound * 48
-                  let end = min(cols, range.upperBound * 48)
-                  PackedGEMM.multiply(
-                    packed[g], b: b + start, ldb: cols, columns: end - start, c: block + start,
-                    ldc: cols, bias: biasPointer.map { $0 + g * coutG },
-                    addend: residualPointer.map { $0 + (n * cout + g * coutG) * cols + start },
-                    relu: relu, workspace: workspaces[worker])
-                }
-              }
+                packed[g], b: b + start, ldb: cols, columns: end - start, c: block + start,
+                ldc: cols, bias: biasPointer.map { $0 + g * coutG },
+                addend: residualPointer.map { $0 + (n * cout + g * coutG) * cols + start },
+                relu: relu, workspace: workspaces[worker])
             }
           }
         }
