@@ -1,6 +1,7 @@
-// Pooling and padding kernels: max pooling over windows that lie wholly inside the input,
+// Pooling and padding kernels: max pooling (padding and clipped windows count as −∞),
 // window sums over padded planes, and zero padding. The loops run along output rows; AVX-512
 // versions (selected at run time) vectorise short rows with masks.
+#include <stdint.h>
 #include <string.h>
 
 #include "CKernels.h"
@@ -26,20 +27,20 @@ static int cached_isa(void) {
       const float *source = input + plane * height * width;                                 \
       float *target = output + plane * out_h * out_w;                                       \
       for (long oh = 0; oh < out_h; oh++) {                                                 \
-        float *restrict row = target + oh * out_w;                                          \
-        const float *first = source + oh * stride_h * width;                                \
-        for (long ow = 0; ow < out_w; ow++) row[ow] = first[ow * stride_w];                 \
-        for (long i = 0; i < kernel_h; i++) {                                               \
-          const float *restrict line = source + (oh * stride_h + i) * width;                \
-          for (long j = 0; j < kernel_w; j++) {                                             \
-            int seen = 0;                                                                   \
-            for (long ow = 0; ow < out_w; ow++) {                                           \
-              float value = line[ow * stride_w + j];                                        \
-              seen |= value != value;                                                       \
-              row[ow] = value > row[ow] ? value : row[ow];                                  \
+        for (long ow = 0; ow < out_w; ow++) {                                               \
+          float best = -__builtin_inff();                                                   \
+          for (long i = 0; i < kernel_h; i++) {                                             \
+            long y = oh * stride_h - pad_h + i;                                             \
+            if (y < 0 || y >= height) continue;                                             \
+            for (long j = 0; j < kernel_w; j++) {                                           \
+              long x = ow * stride_w - pad_w + j;                                           \
+              if (x < 0 || x >= width) continue;                                            \
+              float value = source[y * width + x];                                          \
+              unordered |= value != value;                                                  \
+              best = value > best ? value : best;                                           \
             }                                                                               \
-            unordered |= seen;                                                              \
           }                                                                                 \
+          target[oh * out_w + ow] = best;                                                   \
         }                                                                                   \
       }                                                                                     \
     }                                                                                       \
@@ -48,7 +49,8 @@ static int cached_isa(void) {
 
 #define MAX_POOL_PARAMETERS                                                                 \
   (const float *input, long planes, long height, long width, long kernel_h, long kernel_w,  \
-   long stride_h, long stride_w, long out_h, long out_w, float *output)
+   long stride_h, long stride_w, long pad_h, long pad_w, long out_h, long out_w,            \
+   float *output)
 
 static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 
@@ -61,10 +63,11 @@ static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_PARAMETERS {
   if (stride_w > 2) {
     return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h,
-                             stride_w, out_h, out_w, output);
+                             stride_w, pad_h, pad_w, out_h, out_w, output);
   }
   __mmask16 unordered = 0;
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512 lowest = _mm512_set1_ps(-__builtin_inff());
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
     float *target = output + plane * out_h * out_w;
@@ -73,21 +76,40 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
       for (long ow = 0; ow < out_w; ow += 16) {
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
-        // Stride 2 reads elements 0 … 2·(lanes − 1) past the tap: the first load's lanes up
-        // to that, the second load's the rest (never its last lane).
-        long span = 2 * lanes - 1;
-        __mmask16 low = (__mmask16)(span >= 16 ? 0xffff : (1u << span) - 1);
-        __mmask16 high = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1 : 0);
-        __m512 best = _mm512_set1_ps(-__builtin_inff());
+        __m512 best = lowest;
         for (long i = 0; i < kernel_h; i++) {
-          const float *line = source + (oh * stride_h + i) * width + ow * stride_w;
+          long y = oh * stride_h - pad_h + i;
+          if (y < 0 || y >= height) continue;
+          const float *line = source + y * width;
           for (long j = 0; j < kernel_w; j++) {
+            // Element e of the loads is column first + e: inside the row and needed by a used
+            // lane, else −∞ (padding and clipped windows never win, as in PyTorch).
+            long first = ow * stride_w - pad_w + j;
+            long span = stride_w * (lanes - 1) + 1;
+            long low = first < 0 ? -first : 0;
+            long high = width - first < span ? width - first : span;
+            uint64_t inside = high > low ? ((high >= 64 ? ~0ull : (1ull << high) - 1) &
+                                            ~((1ull << low) - 1))
+                                         : 0;
+            const float *from = line + first;
+            float staged[32];
+            if (low > 0) {
+              // The window starts left of the row: stage the elements, so no load begins
+              // before the row (masked loads whose masked-off lanes cross into another cache
+              // line or page can be slow).
+              for (long e = 0; e < 32; e++) {
+                staged[e] = (inside >> e) & 1 ? line[first + e] : -__builtin_inff();
+              }
+              from = staged;
+              inside = 0xffffffffull;
+            }
             __m512 value;
             if (stride_w == 1) {
-              value = _mm512_maskz_loadu_ps(used, line + j);
+              value = _mm512_mask_loadu_ps(lowest, (__mmask16)inside, from);
             } else {
-              value = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(low, line + j), evens,
-                                             _mm512_maskz_loadu_ps(high, line + j + 16));
+              value = _mm512_permutex2var_ps(
+                  _mm512_mask_loadu_ps(lowest, (__mmask16)inside, from), evens,
+                  _mm512_mask_loadu_ps(lowest, (__mmask16)(inside >> 16), from + 16));
             }
             unordered |= _mm512_mask_cmp_ps_mask(used, value, value, _CMP_UNORD_Q);
             best = _mm512_max_ps(value, best);
@@ -101,18 +123,17 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
 }
 #endif
 
-int semrob_max_pool_full(const float *input, long planes, long height, long width,
-                         long kernel_h, long kernel_w, long stride_h, long stride_w,
-                         long out_h, long out_w, float *output) {
+int semrob_max_pool(const float *input, long planes, long height, long width, long kernel_h,
+                    long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w,
+                    long out_h, long out_w, float *output) {
 #if defined(__x86_64__)
-  int isa = cached_isa();
-  if (isa == SEMROB_ISA_AVX512) {
+  if (cached_isa() == SEMROB_ISA_AVX512) {
     return max_pool_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
-                           out_h, out_w, output);
+                           pad_h, pad_w, out_h, out_w, output);
   }
 #endif
   return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
-                           out_h, out_w, output);
+                           pad_h, pad_w, out_h, out_w, output);
 }
 
 // Window sums over zero-padded planes: output[p][y][x] = Σ_{i<kernel_h, j<kernel_w}

@@ -2,24 +2,20 @@ internal import CKernels
 
 /// Pooling and padding kernels that run in C (vectorised along rows; AVX-512 where available).
 package enum PoolingKernels {
-  /// Max pooling of `planes` Float32 planes of `height × width` over `kernel` windows taken
-  /// every `stride`, all wholly inside the plane, into `output` (`planes × outputHeight ×
-  /// outputWidth`).
+  /// Max pooling (dilation 1) of `planes` Float32 planes of `height × width` over `kernel`
+  /// windows taken every `stride`, starting `padding` before the plane, into `output`
+  /// (`planes × outputHeight × outputWidth`); taps outside the plane count as −∞.
   ///
   /// - Returns: `false`, with the output unspecified, if an input is NaN; the caller then uses
   ///   its exact NaN-propagating path.
-  package static func maximumOfFullWindows(
+  package static func maximum(
     _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, kernel: (Int, Int),
-    stride: (Int, Int), outputHeight: Int, outputWidth: Int,
+    stride: (Int, Int), padding: (Int, Int), outputHeight: Int, outputWidth: Int,
     output: UnsafeMutablePointer<Float>
   ) -> Bool {
-    precondition(
-      (outputHeight - 1) * stride.0 + kernel.0 <= height
-        && (outputWidth - 1) * stride.1 + kernel.1 <= width,
-      "PoolingKernels: windows must lie inside the plane")
-    return semrob_max_pool_full(
-      input, planes, height, width, kernel.0, kernel.1, stride.0, stride.1, outputHeight,
-      outputWidth, output) != 0
+    semrob_max_pool(
+      input, planes, height, width, kernel.0, kernel.1, stride.0, stride.1, padding.0,
+      padding.1, outputHeight, outputWidth, output) != 0
   }
 
   /// Window sums of `planes` Float32 planes of `height × width` (padding already applied):

@@ -415,10 +415,15 @@ import Testing
   }
 
   @Test(
-    "Float32 max pooling over whole windows (vectorised path) equals the exact path, NaN included",
-    arguments: [(2, 2, [2, 3, 8, 10]), (3, 2, [1, 4, 11, 9]), (3, 1, [2, 2, 5, 7])])
-  func wholeWindowMaxPooling(kernel: Int, stride: Int, shape: [Int]) {
-    let layer = MaxPooling2D(kernelSize: kernel, stride: stride)
+    "Float32 max pooling (vectorised path) equals the exact path: padding, ceil mode, NaN",
+    arguments: [
+      (2, 2, 0, false, [2, 3, 8, 10]), (3, 2, 0, false, [1, 4, 11, 9]),
+      (3, 1, 0, false, [2, 2, 5, 7]), (3, 2, 1, false, [1, 3, 40, 37]),
+      (3, 2, 1, true, [2, 2, 20, 21]), (2, 2, 0, true, [1, 2, 9, 35]),
+      (5, 1, 2, false, [1, 2, 6, 19]),
+    ])
+  func vectorisedMaxPooling(kernel: Int, stride: Int, padding: Int, ceil: Bool, shape: [Int]) {
+    let layer = MaxPooling2D(kernelSize: kernel, stride: stride, padding: padding, ceilMode: ceil)
     var random = RandomGenerator(seed: UInt64(kernel * 10 + stride))
     var values = (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform() * 2 - 1) }
     let network = makeNetwork(inputShape: Array(shape.dropFirst())) { $0.add(layer, $0.input) }
@@ -429,7 +434,9 @@ import Testing
       let exact = run(layer, input.converted(to: .float64))
       #expect(single.shape == exact.shape)
       for (a, b) in zip(single.scalars, exact.doubles) {
-        #expect(a.isNaN ? b.isNaN : Double(a) == b, "kernel \(kernel) stride \(stride)")
+        #expect(
+          a.isNaN ? b.isNaN : Double(a) == b,
+          "kernel \(kernel) stride \(stride) padding \(padding) ceil \(ceil)")
       }
       #expect(single.scalars.contains { $0.isNaN } == withNaN)
     }

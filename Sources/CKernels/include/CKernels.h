@@ -85,13 +85,13 @@ void semrob_conv_run(const semrob_conv_shape *shape, const float *input, const f
                      long first, long count, long first_block, long block_count,
                      const float *bias, const float *addend, int relu, float *output);
 
-/// Max pooling of `planes` planes (height × width) over kernel_h × kernel_w windows that all
-/// lie inside the plane (out_h·stride_h + kernel_h − stride_h ≤ height, likewise for width).
-/// Returns 0, with the output unspecified, if any input is NaN (the caller then uses its exact
-/// NaN-propagating path); 1 otherwise.
-int semrob_max_pool_full(const float *input, long planes, long height, long width,
-                         long kernel_h, long kernel_w, long stride_h, long stride_w,
-                         long out_h, long out_w, float *output);
+/// Max pooling of `planes` planes (height × width) over kernel_h × kernel_w windows (dilation
+/// 1) taken every stride and starting pad before the plane; taps outside the plane count as
+/// −∞ (PyTorch's padding and ceil-mode clipping). Returns 0, with the output unspecified, if
+/// any input read is NaN (the caller then uses its exact NaN-propagating path); 1 otherwise.
+int semrob_max_pool(const float *input, long planes, long height, long width, long kernel_h,
+                    long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w,
+                    long out_h, long out_w, float *output);
 
 /// Window sums over planes (height × width, padding already applied): output[p][y][x] =
 /// Σ input[p][y·stride_h + i][x·stride_w + j] over i < kernel_h, j < kernel_w; every window

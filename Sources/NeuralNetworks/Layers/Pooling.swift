@@ -145,6 +145,14 @@ public struct MaxPooling2D: Layer {
   ) -> (output: Tensor, cache: LayerCache) {
     let x = inputs[0]
     let windows = windows(height: x.shape[2], width: x.shape[3])
+    if x.elementType == .float32, !context.isRecording, dilation == [1, 1],
+      let output = PoolingWindows.maximumInC(
+        x, kernel: (kernelSize[0], kernelSize[1]), stride: (stride[0], stride[1]),
+        padding: (padding[0], padding[1]),
+        outputSize: (windows.outputHeight, windows.outputWidth))
+    {
+      return (output, .empty)
+    }
     let result: (output: Tensor, indices: ContiguousArray<Int32>)
     switch x.elementType {
     case .float32: result = windows.maximum(Float.self, x, recordIndices: context.isRecording)
@@ -520,19 +528,6 @@ struct PoolingAxis {
     return (lower..<upper, starts[lower], stride, kernel)
   }
 
-  /// The kernel and stride when every window is whole and undilated (window `o` is
-  /// `o·stride ..< o·stride + kernel`, nothing clipped); `nil` otherwise.
-  var wholeWindows: (kernel: Int, stride: Int)? {
-    guard step == 1, let first = starts.first, first == 0 else { return nil }
-    let kernel = ends[0]
-    let stride = count > 1 ? starts[1] : 1
-    guard kernel > 0, stride > 0 else { return nil }
-    for o in 0..<count where starts[o] != o * stride || ends[o] != o * stride + kernel {
-      return nil
-    }
-    return (kernel, stride)
-  }
-
   /// The output extent along one axis, as PyTorch's `pooling_output_shape`.
   ///
   /// `⌊(L + 2p − d(k − 1) − 1 + (ceil ? s − 1 : 0)) / s⌋ + 1` with floor division, minus one in
@@ -622,13 +617,14 @@ struct PoolingWindows {
   var outputHeight: Int { rows.count }
   var outputWidth: Int { columns.count }
 
-  /// Float32 max pooling over whole windows in vectorised C, planes split over the engine's
-  /// workers; `nil` if an input is NaN (the exact path then propagates it as PyTorch does).
-  static func maximumOfWholeWindows(
-    _ input: ContiguousArray<Float>, planes: Int, height: Int, width: Int,
-    rows: (kernel: Int, stride: Int), columns: (kernel: Int, stride: Int),
+  /// Float32 max pooling (dilation 1) in vectorised C, planes split over the engine's
+  /// workers: padding and clipped ceil-mode taps count as −∞, as in PyTorch. `nil` if an input
+  /// is NaN (the exact path then propagates it as PyTorch does).
+  static func maximumInC(
+    _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int),
     outputSize: (Int, Int)
-  ) -> ContiguousArray<Float>? {
+  ) -> Tensor? {
+    let (planes, height, width) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
     let (outputHeight, outputWidth) = outputSize
     let outputPlane = outputHeight * outputWidth
     let workers = min(Workers.count, planes)
@@ -636,19 +632,20 @@ struct PoolingWindows {
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
       buffer, initialized in
       nonisolated(unsafe) let target = buffer.baseAddress!
-      input.withPointer { source in
+      x.scalars.withPointer { source in
         Workers.split(planes, workers: workers) { _, range in
-          let fine = PoolingKernels.maximumOfFullWindows(
+          let fine = PoolingKernels.maximum(
             source + range.lowerBound * height * width, planes: range.count, height: height,
-            width: width, kernel: (rows.kernel, columns.kernel),
-            stride: (rows.stride, columns.stride), outputHeight: outputHeight,
-            outputWidth: outputWidth, output: target + range.lowerBound * outputPlane)
+            width: width, kernel: kernel, stride: stride, padding: padding,
+            outputHeight: outputHeight, outputWidth: outputWidth,
+            output: target + range.lowerBound * outputPlane)
           if !fine { ordered.withLock { $0 = false } }
         }
       }
       initialized = planes * outputPlane
     }
-    return ordered.withLock { $0 } ? output : nil
+    guard ordered.withLock({ $0 }) else { return nil }
+    return Tensor(shape: [x.shape[0], x.shape[1], outputHeight, outputWidth], scalars: output)
   }
 
   /// Max pooling of every plane; the argmax offsets (within the plane, −1 for an empty window)
@@ -663,17 +660,6 @@ struct PoolingWindows {
     let planeSize = height * width
     let outputPlane = outputHeight * outputWidth
     let input = S.elements(of: x)
-    if S.self == Float.self, !recordIndices, let rowWindows = rows.wholeWindows,
-      let columnWindows = columns.wholeWindows,
-      let output = Self.maximumOfWholeWindows(
-        unsafeBitCast(input, to: ContiguousArray<Float>.self), planes: planes, height: height,
-        width: width, rows: rowWindows, columns: columnWindows,
-        outputSize: (outputHeight, outputWidth))
-    {
-      return (
-        Tensor(shape: [x.shape[0], x.shape[1], outputHeight, outputWidth], scalars: output), []
-      )
-    }
     var output = ContiguousArray<S>(repeating: 0, count: planes * outputPlane)
     var indices = ContiguousArray<Int32>(
       repeating: 0, count: recordIndices ? planes * outputPlane : 0)
