@@ -617,9 +617,10 @@ struct PoolingWindows {
   var outputHeight: Int { rows.count }
   var outputWidth: Int { columns.count }
 
-  /// Float32 max pooling (dilation 1) in vectorised C, planes split over the engine's
-  /// workers: padding and clipped ceil-mode taps count as −∞, as in PyTorch. `nil` if an input
-  /// is NaN (the exact path then propagates it as PyTorch does).
+  /// Float32 max pooling (dilation 1) in vectorised C, planes split over the engine's workers.
+  ///
+  /// Padding and clipped ceil-mode taps count as −∞, as in PyTorch. `nil` if an input is NaN
+  /// (the exact path then propagates it as PyTorch does).
   static func maximumInC(
     _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int),
     outputSize: (Int, Int)
