@@ -50,6 +50,24 @@ import Testing
     name.hasSuffix("wide rows") ? 53 : side + 2
   }
 
+  /// The layer's output for Float32 `x` and, from the same values in Float64, the reference.
+  static func outputs(_ layer: Convolution2D, parameters: [Tensor], x: Tensor) -> (
+    single: Tensor, double: Tensor
+  ) {
+    var buffers: [Tensor] = []
+    var context = ForwardContext(
+      mode: .inference, isRecording: false, random: RandomGenerator(seed: 0))
+    let single = layer.forward(
+      inputs: [x], parameters: parameters, buffers: &buffers, context: &context
+    ).output
+    let double = layer.forward(
+      inputs: [x.converted(to: .float64)],
+      parameters: parameters.map { $0.converted(to: .float64) }, buffers: &buffers,
+      context: &context
+    ).output
+    return (single, double)
+  }
+
   /// The largest deviation of the Float32 output from the Float64 output, relative to the
   /// output's largest magnitude, for every layer, batch and ReLU setting.
   static func deviations(threads: Int) -> [String] {
@@ -66,17 +84,7 @@ import Testing
           let x = Tensor(
             shape: shape,
             scalars: (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform() * 2 - 1) })
-          var buffers: [Tensor] = []
-          var context = ForwardContext(
-            mode: .inference, isRecording: false, random: RandomGenerator(seed: 0))
-          let single = layer.forward(
-            inputs: [x], parameters: parameters, buffers: &buffers, context: &context
-          ).output
-          let double = layer.forward(
-            inputs: [x.converted(to: .float64)],
-            parameters: parameters.map { $0.converted(to: .float64) }, buffers: &buffers,
-            context: &context
-          ).output
+          let (single, double) = Self.outputs(layer, parameters: parameters, x: x)
           if let failure = closenessFailure(
             single.converted(to: .float64), double, tolerance: .reduction)
           {
@@ -141,17 +149,9 @@ import Testing
     let parameters = layer.initialParameters(random: &random)
     let x = Tensor(
       shape: [1, 4, 6, 6], scalars: (0..<144).map { _ in Float(random.nextUniform()) })
-    var buffers: [Tensor] = []
-    var context = ForwardContext(
-      mode: .inference, isRecording: false, random: RandomGenerator(seed: 0))
-    var single = layer.forward(
-      inputs: [x], parameters: parameters, buffers: &buffers, context: &context
-    ).output
-    let double = layer.forward(
-      inputs: [x.converted(to: .float64)],
-      parameters: parameters.map { $0.converted(to: .float64) }, buffers: &buffers,
-      context: &context
-    ).output
+    let reference = Self.outputs(layer, parameters: parameters, x: x)
+    var single = reference.single
+    let double = reference.double
     // One output channel of one position off by 1 %, as a wrong tile store would be.
     single.withUnsafeMutableScalars { $0[7 * 36 + 5] *= 1.01 }
     #expect(
