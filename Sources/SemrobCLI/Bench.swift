@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Geometry
 import Rendering
+import ResultFiles
 import Tensors
 
 /// `semrob bench …`: throughput benchmarks of the library (release builds).
@@ -73,8 +74,7 @@ struct BenchRender: ParsableCommand {
       posesPerRun: poses, rendersPerSecondMedian: median, rendersPerSecondMin: rates.first!,
       rendersPerSecondMax: rates.last!, checksum: Double(checksum))
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      let encoder = ResultJSON.makeDocumentEncoder()
       print(String(decoding: try encoder.encode(result), as: UTF8.self))
     } else {
       print(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralNetworks
+import ResultFiles
 import Tensors
 
 /// `semrob bench engine`: images/s of the network engine.
@@ -129,8 +130,7 @@ struct BenchEngine: ParsableCommand {
       result.layers = layerProfile(folded, input: input)
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
+      let encoder = ResultJSON.makeLineEncoder()
       encoder.keyEncodingStrategy = .convertToSnakeCase
       print(String(decoding: try encoder.encode(result), as: UTF8.self))
     } else {

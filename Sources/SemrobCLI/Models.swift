@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralNetworks
+import ResultFiles
 
 /// `semrob models`: the architectures and the trained models in `Models/`.
 struct Models: ParsableCommand {
@@ -59,8 +60,7 @@ struct Models: ParsableCommand {
         folder: folder.path)
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      let encoder = ResultJSON.makeDocumentEncoder()
       print(
         String(
           decoding: try encoder.encode(ModelsPayload(architectures: entries, models: models)),
