@@ -148,12 +148,19 @@ int semrob_max_pool(const float *input, long planes, long height, long width, lo
         for (long ow = 0; ow < out_w; ow++) row[ow] = 0;                                    \
         for (long i = 0; i < kernel_h; i++) {                                               \
           const float *restrict line = source + (oh * stride_h + i) * width;                \
-          for (long j = 0; j < kernel_w; j++) {                                             \
-            if (stride_w == 1) {                                                            \
+          if (stride_w == 1) {                                                              \
+            for (long j = 0; j < kernel_w; j++) {                                           \
               const float *restrict tap = line + j;                                         \
               for (long ow = 0; ow < out_w; ow++) row[ow] += tap[ow];                       \
-            } else {                                                                        \
-              for (long ow = 0; ow < out_w; ow++) row[ow] += line[ow * stride_w + j];       \
+            }                                                                               \
+          } else {                                                                          \
+            /* Strided windows (few outputs, e.g. a global average): each output's taps */  \
+            /* in one register, in the same order. */                                        \
+            for (long ow = 0; ow < out_w; ow++) {                                           \
+              const float *tap = line + ow * stride_w;                                      \
+              float total = row[ow];                                                        \
+              for (long j = 0; j < kernel_w; j++) total += tap[j];                          \
+              row[ow] = total;                                                              \
             }                                                                               \
           }                                                                                 \
         }                                                                                   \

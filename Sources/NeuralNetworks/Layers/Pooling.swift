@@ -319,56 +319,13 @@ public struct AveragePooling2D: Layer {
   ) -> (output: Tensor, cache: LayerCache) {
     let x = inputs[0]
     let windows = windows(height: x.shape[2], width: x.shape[3])
-    if x.elementType == .float32, let output = paddedBoxAverage(x, windows: windows) {
+    if let output = windows.boxAverage(
+      x, kernel: (kernelSize[0], kernelSize[1]), stride: (stride[0], stride[1]),
+      padding: (padding[0], padding[1]))
+    {
       return (output, .empty)
     }
     return (windows.average(x), .empty)
-  }
-
-  /// Float32 average pooling as window sums over a zero-padded copy (vectorised C, planes
-  /// split over the engine's workers) divided by PyTorch's divisors; `nil` when a window
-  /// reaches past the padding (ceil mode), which the exact path then handles.
-  private func paddedBoxAverage(_ x: Tensor, windows: PoolingWindows) -> Tensor? {
-    let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let (outputHeight, outputWidth) = (windows.outputHeight, windows.outputWidth)
-    let (paddedHeight, paddedWidth) = (height + 2 * padding[0], width + 2 * padding[1])
-    guard (outputHeight - 1) * stride[0] + kernelSize[0] <= paddedHeight,
-      (outputWidth - 1) * stride[1] + kernelSize[1] <= paddedWidth
-    else { return nil }
-    let planes = batch * channels
-    let workers = Workers.count
-    let padded =
-      padding == [0, 0]
-      ? x.scalars
-      : ConvolutionGeometry.padded(
-        x.scalars, planes: planes, height: height, width: width,
-        padding: (padding[0], padding[1]), workers: workers)
-    let outputPlane = outputHeight * outputWidth
-    let divisors = (0..<outputPlane).map {
-      Float(windows.rows.divisors[$0 / outputWidth] * windows.columns.divisors[$0 % outputWidth])
-    }
-    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
-      buffer, initialized in
-      nonisolated(unsafe) let target = buffer.baseAddress!
-      padded.withUnsafeBufferPointer { source in
-        divisors.withUnsafeBufferPointer { divisor in
-          Workers.split(planes, workers: min(workers, planes)) { _, range in
-            let out = target + range.lowerBound * outputPlane
-            PoolingKernels.boxSum(
-              source.baseAddress! + range.lowerBound * paddedHeight * paddedWidth,
-              planes: range.count, height: paddedHeight, width: paddedWidth,
-              kernel: (kernelSize[0], kernelSize[1]), stride: (stride[0], stride[1]),
-              outputHeight: outputHeight, outputWidth: outputWidth, output: out)
-            for plane in 0..<range.count {
-              let values = out + plane * outputPlane
-              for i in 0..<outputPlane { values[i] /= divisor[i] }
-            }
-          }
-        }
-      }
-      initialized = planes * outputPlane
-    }
-    return Tensor(shape: [batch, channels, outputHeight, outputWidth], scalars: output)
   }
 
   /// Propagates output cotangents to the inputs and parameters.
@@ -450,35 +407,13 @@ public struct AdaptiveAveragePooling2D: Layer {
     let x = inputs[0]
     let (height, width) = (x.shape[2], x.shape[3])
     let windows = windows(height: height, width: width)
-    if x.elementType == .float32, windows.outputHeight * windows.outputWidth > 1,
-      height % windows.outputHeight == 0, width % windows.outputWidth == 0
-    {
-      // Equal, non-overlapping windows: window sums in vectorised C divided by the window size
-      // (the global 1×1 case has its own path in `average`).
+    // Equal, non-overlapping windows (the input a multiple of the output, global average
+    // included): window sums in vectorised C.
+    if height % windows.outputHeight == 0, width % windows.outputWidth == 0 {
       let kernel = (height / windows.outputHeight, width / windows.outputWidth)
-      let planes = x.shape[0] * x.shape[1]
-      let outputPlane = windows.outputHeight * windows.outputWidth
-      let divisor = Float(kernel.0 * kernel.1)
-      let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
-        buffer, initialized in
-        nonisolated(unsafe) let target = buffer.baseAddress!
-        x.scalars.withUnsafeBufferPointer { source in
-          Workers.split(planes, workers: min(Workers.count, planes)) { _, range in
-            let out = target + range.lowerBound * outputPlane
-            PoolingKernels.boxSum(
-              source.baseAddress! + range.lowerBound * height * width, planes: range.count,
-              height: height, width: width, kernel: kernel, stride: kernel,
-              outputHeight: windows.outputHeight, outputWidth: windows.outputWidth, output: out)
-            for i in 0..<(range.count * outputPlane) { out[i] /= divisor }
-          }
-        }
-        initialized = planes * outputPlane
+      if let output = windows.boxAverage(x, kernel: kernel, stride: kernel, padding: (0, 0)) {
+        return (output, .empty)
       }
-      return (
-        Tensor(
-          shape: [x.shape[0], x.shape[1], windows.outputHeight, windows.outputWidth],
-          scalars: output), .empty
-      )
     }
     return (windows.average(x), .empty)
   }
@@ -616,6 +551,58 @@ struct PoolingWindows {
 
   var outputHeight: Int { rows.count }
   var outputWidth: Int { columns.count }
+
+  /// Float32 average pooling as window sums in vectorised C over the planes (zero-padded
+  /// first when `padding` is not zero), each divided by its window's divisor (PyTorch's rule,
+  /// from the axes); planes are split over the engine's workers.
+  ///
+  /// The windows are `kernel` taken every `stride` from `padding` before the plane, as the
+  /// axes were built. `nil` for Float64 and when a window reaches past the padded plane (ceil
+  /// mode), which ``average(_:)`` then computes.
+  func boxAverage(
+    _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
+  ) -> Tensor? {
+    let (batch, channels) = (x.shape[0], x.shape[1])
+    let (paddedHeight, paddedWidth) = (height + 2 * padding.0, width + 2 * padding.1)
+    guard x.elementType == .float32,
+      (outputHeight - 1) * stride.0 + kernel.0 <= paddedHeight,
+      (outputWidth - 1) * stride.1 + kernel.1 <= paddedWidth
+    else { return nil }
+    let planes = batch * channels
+    let workers = Workers.count
+    let padded =
+      padding == (0, 0)
+      ? x.scalars
+      : ConvolutionGeometry.padded(
+        x.scalars, planes: planes, height: height, width: width, padding: padding,
+        workers: workers)
+    let (outputHeight, outputWidth) = (self.outputHeight, self.outputWidth)
+    let outputPlane = outputHeight * outputWidth
+    let divisors = (0..<outputPlane).map {
+      Float(rows.divisors[$0 / outputWidth] * columns.divisors[$0 % outputWidth])
+    }
+    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
+      buffer, initialized in
+      nonisolated(unsafe) let target = buffer.baseAddress!
+      padded.withUnsafeBufferPointer { source in
+        divisors.withUnsafeBufferPointer { divisor in
+          Workers.split(planes, workers: min(workers, planes)) { _, range in
+            let out = target + range.lowerBound * outputPlane
+            PoolingKernels.boxSum(
+              source.baseAddress! + range.lowerBound * paddedHeight * paddedWidth,
+              planes: range.count, height: paddedHeight, width: paddedWidth, kernel: kernel,
+              stride: stride, outputHeight: outputHeight, outputWidth: outputWidth, output: out)
+            for plane in 0..<range.count {
+              let values = out + plane * outputPlane
+              for i in 0..<outputPlane { values[i] /= divisor[i] }
+            }
+          }
+        }
+      }
+      initialized = planes * outputPlane
+    }
+    return Tensor(shape: [batch, channels, outputHeight, outputWidth], scalars: output)
+  }
 
   /// Float32 max pooling (dilation 1) in vectorised C, planes split over the engine's workers.
   ///
@@ -776,29 +763,6 @@ struct PoolingWindows {
     let planeSize = height * width
     let outputPlane = outputHeight * outputWidth
     let input = S.elements(of: x)
-    if outputPlane == 1, rows.starts == [0], rows.ends == [height], columns.starts == [0],
-      columns.ends == [width]
-    {
-      // Global average (one window over the whole plane): one running sum per plane, in
-      // row-major order.
-      let divisor = S(rows.divisors[0] * columns.divisors[0])
-      let output = ContiguousArray<S>(unsafeUninitializedCapacity: planes) { buffer, initialized in
-        nonisolated(unsafe) let target = buffer.baseAddress!
-        input.withPointer { xp in
-          Workers.split(planes, workers: min(Workers.count, max(1, planes * planeSize / 65_536))) {
-            _, range in
-            for plane in range {
-              let source = xp + plane * planeSize
-              var total: S = 0
-              for i in 0..<planeSize { total += source[i] }
-              target[plane] = total / divisor
-            }
-          }
-        }
-        initialized = planes
-      }
-      return S.makeTensor(shape: [x.shape[0], x.shape[1], 1, 1], elements: output)
-    }
     var output = ContiguousArray<S>(repeating: 0, count: planes * outputPlane)
     // The window divisors as element values, (oh, ow) row-major.
     let divisors = ContiguousArray<S>(
