@@ -253,6 +253,19 @@ static inline void store_tile(const float *tile, long used, const long *targets,
   }
 }
 
+// The offset of every depth index k = (c, i, j) from a window's first input value, for planes
+// `plane` floats apart with rows `row_stride` apart (malloc'ed; the caller frees it).
+static long *offsets_by_depth(const semrob_conv_shape *s, long plane, long row_stride) {
+  long depth = s->channels * s->kernel_h * s->kernel_w;
+  long *offsets = malloc(sizeof(long) * (size_t)(depth > 0 ? depth : 1));
+  long k = 0;
+  for (long c = 0; c < s->channels; c++)
+    for (long i = 0; i < s->kernel_h; i++)
+      for (long j = 0; j < s->kernel_w; j++)
+        offsets[k++] = c * plane + i * s->dilation_h * row_stride + j * s->dilation_w;
+  return offsets;
+}
+
 // Copies the input rows a block of output rows [first_row, last_row] of image `n` reads into
 // `band` (channels planes of band_height × padded width, zero padding included).
 static void fill_band(const semrob_conv_shape *s, const float *input, long n, long first_row,
@@ -295,12 +308,7 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
   long image = s->channels * plane;
   float *band = banded ? malloc(sizeof(float) * (size_t)(s->channels * plane)) : NULL;
   const float *source = banded ? band : input;
-  long *depth_offsets = malloc(sizeof(long) * (size_t)(depth > 0 ? depth : 1));
-  long k = 0;
-  for (long c = 0; c < s->channels; c++)
-    for (long i = 0; i < s->kernel_h; i++)
-      for (long j = 0; j < s->kernel_w; j++)
-        depth_offsets[k++] = c * plane + i * s->dilation_h * row_stride + j * s->dilation_w;
+  long *depth_offsets = offsets_by_depth(s, plane, row_stride);
   long rows[CONV_POSITIONS], targets[CONV_POSITIONS];
   float tile[CONV_ROW * CONV_NR] __attribute__((aligned(64)));
   for (long start = first; start < first + count;) {
@@ -411,12 +419,7 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   long plane = band_height * padded_width;
   // One float of slack: masked-off lanes are never read, but keep every address in bounds.
   float *band = malloc(sizeof(float) * (size_t)(s->channels * plane + 16));
-  long *depth_offsets = malloc(sizeof(long) * (size_t)(depth > 0 ? depth : 1));
-  long k = 0;
-  for (long c = 0; c < s->channels; c++)
-    for (long i = 0; i < s->kernel_h; i++)
-      for (long j = 0; j < s->kernel_w; j++)
-        depth_offsets[k++] = c * plane + i * s->dilation_h * padded_width + j * s->dilation_w;
+  long *depth_offsets = offsets_by_depth(s, plane, padded_width);
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
   __m512 zero = _mm512_setzero_ps();
   __m512 acc[ROWS_MR * 3];

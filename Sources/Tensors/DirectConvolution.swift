@@ -39,16 +39,37 @@ package enum DirectConvolution {
     package var depth: Int { channels * kernel.0 * kernel.1 }
   }
 
-  /// Weights `[outputChannels][depth]` (PyTorch's OIHW order) packed for ``run(_:input:weights:positions:bias:addend:relu:output:)``.
+  /// Weights `[outputChannels][depth]` (PyTorch's OIHW order) packed for one of the kernels.
   package final class PackedWeights: @unchecked Sendable {
+    /// How the weights are laid out, which decides the kernel that reads them.
+    package enum Layout: Sendable {
+      /// 16/32/48-channel blocks for ``DirectConvolution/run(_:input:weights:positions:channelBlocks:bias:addend:relu:output:)``.
+      case channelBlocks
+      /// 8-channel panels for ``DirectConvolution/runRows(_:input:weights:rows:bias:addend:relu:output:)``.
+      case rowPanels
+    }
+
+    /// The layout the weights were packed in.
+    package let layout: Layout
     let storage: UnsafeMutablePointer<Float>
 
-    /// Packs `outputChannels × depth` weights.
-    package init(_ weights: UnsafePointer<Float>, outputChannels: Int, depth: Int) {
+    /// Packs `outputChannels × depth` weights in `layout`.
+    package init(
+      _ weights: UnsafePointer<Float>, outputChannels: Int, depth: Int,
+      layout: Layout = .channelBlocks
+    ) {
       precondition(PackedGEMM.isSupported, "DirectConvolution: this CPU has no AVX-512F")
-      let count = semrob_conv_packed_weights_count(outputChannels, depth)
-      storage = .allocate(capacity: max(1, count))
-      semrob_conv_pack_weights(outputChannels, depth, weights, storage)
+      self.layout = layout
+      switch layout {
+      case .channelBlocks:
+        storage = .allocate(
+          capacity: max(1, semrob_conv_packed_weights_count(outputChannels, depth)))
+        semrob_conv_pack_weights(outputChannels, depth, weights, storage)
+      case .rowPanels:
+        storage = .allocate(
+          capacity: max(1, semrob_conv_rows_packed_count(outputChannels, depth)))
+        semrob_conv_rows_pack(outputChannels, depth, weights, storage)
+      }
     }
 
     deinit { storage.deallocate() }
@@ -71,32 +92,11 @@ package enum DirectConvolution {
     positions: Range<Int>, channelBlocks: Range<Int>, bias: UnsafePointer<Float>?,
     addend: UnsafePointer<Float>?, relu: Bool, output: UnsafeMutablePointer<Float>
   ) {
-    var shape = semrob_conv_shape(
-      channels: geometry.channels, height: geometry.height, width: geometry.width,
-      kernel_h: geometry.kernel.0, kernel_w: geometry.kernel.1, stride_h: geometry.stride.0,
-      stride_w: geometry.stride.1, dilation_h: geometry.dilation.0,
-      dilation_w: geometry.dilation.1, pad_h: geometry.padding.0, pad_w: geometry.padding.1,
-      out_h: geometry.outputHeight, out_w: geometry.outputWidth,
-      out_channels: geometry.outputChannels)
+    precondition(weights.layout == .channelBlocks, "DirectConvolution.run: weights in blocks")
+    var shape = geometry.kernelShape
     semrob_conv_run(
       &shape, input, weights.storage, positions.lowerBound, positions.count,
       channelBlocks.lowerBound, channelBlocks.count, bias, addend, relu ? 1 : 0, output)
-  }
-
-  /// Weights `[outputChannels][depth]` packed in panels of 8 output channels for
-  /// ``runRows(_:input:weights:rows:bias:addend:relu:output:)``.
-  package final class RowPackedWeights: @unchecked Sendable {
-    let storage: UnsafeMutablePointer<Float>
-
-    /// Packs `outputChannels × depth` weights.
-    package init(_ weights: UnsafePointer<Float>, outputChannels: Int, depth: Int) {
-      precondition(PackedGEMM.isSupported, "DirectConvolution: this CPU has no AVX-512F")
-      let count = semrob_conv_rows_packed_count(outputChannels, depth)
-      storage = .allocate(capacity: max(1, count))
-      semrob_conv_rows_pack(outputChannels, depth, weights, storage)
-    }
-
-    deinit { storage.deallocate() }
   }
 
   /// Computes output rows `rows` (of the flattened images × output height) of a stride-1
@@ -107,19 +107,26 @@ package enum DirectConvolution {
   /// where one output's depth is too short to hide the per-tile costs of
   /// ``run(_:input:weights:positions:channelBlocks:bias:addend:relu:output:)``.
   package static func runRows(
-    _ geometry: Geometry, input: UnsafePointer<Float>, weights: RowPackedWeights,
+    _ geometry: Geometry, input: UnsafePointer<Float>, weights: PackedWeights,
     rows: Range<Int>, bias: UnsafePointer<Float>?, addend: UnsafePointer<Float>?,
     relu: Bool, output: UnsafeMutablePointer<Float>
   ) {
     precondition(geometry.stride == (1, 1), "DirectConvolution.runRows: stride must be 1")
-    var shape = semrob_conv_shape(
-      channels: geometry.channels, height: geometry.height, width: geometry.width,
-      kernel_h: geometry.kernel.0, kernel_w: geometry.kernel.1, stride_h: 1, stride_w: 1,
-      dilation_h: geometry.dilation.0, dilation_w: geometry.dilation.1,
-      pad_h: geometry.padding.0, pad_w: geometry.padding.1, out_h: geometry.outputHeight,
-      out_w: geometry.outputWidth, out_channels: geometry.outputChannels)
+    precondition(weights.layout == .rowPanels, "DirectConvolution.runRows: weights in row panels")
+    var shape = geometry.kernelShape
     semrob_conv_rows_run(
       &shape, input, weights.storage, rows.lowerBound, rows.count, bias, addend, relu ? 1 : 0,
       output)
+  }
+}
+
+extension DirectConvolution.Geometry {
+  /// The geometry as the C kernels take it.
+  fileprivate var kernelShape: semrob_conv_shape {
+    semrob_conv_shape(
+      channels: channels, height: height, width: width, kernel_h: kernel.0, kernel_w: kernel.1,
+      stride_h: stride.0, stride_w: stride.1, dilation_h: dilation.0, dilation_w: dilation.1,
+      pad_h: padding.0, pad_w: padding.1, out_h: outputHeight, out_w: outputWidth,
+      out_channels: outputChannels)
   }
 }

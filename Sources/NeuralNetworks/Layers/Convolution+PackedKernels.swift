@@ -111,8 +111,8 @@ extension ConvolutionGeometry {
     let cout = layer.outputChannels
     let weights = layer.packedWeights.packed(for: weight, key: .rows) {
       weight.scalars.withUnsafeBufferPointer {
-        DirectConvolution.RowPackedWeights(
-          $0.baseAddress!, outputChannels: cout, depth: geometry.depth)
+        DirectConvolution.PackedWeights(
+          $0.baseAddress!, outputChannels: cout, depth: geometry.depth, layout: .rowPanels)
       }
     }
     let (bias, residual) = (bias?.scalars, residual?.scalars)
