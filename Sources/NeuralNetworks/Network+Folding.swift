@@ -54,22 +54,17 @@ extension Network {
           Tensor(shape: weight.shape, float64Scalars: folded).converted(to: elementType)
         newParameters[prefix + "bias"] =
           Tensor(shape: [conv.outputChannels], float64Scalars: bias).converted(to: elementType)
-        newNodes[newNodes.count - 1] = Node(
-          name: lastNode.name, layer: conv, inputs: lastNode.inputs,
-          outputShape: lastNode.outputShape, parameterPaths: [weightPath, prefix + "bias"],
-          bufferPaths: [])
+        newNodes[newNodes.count - 1] = lastNode.replacing(
+          layer: conv, parameterPaths: [weightPath, prefix + "bias"])
         replacement[index] = newNodes.count - 1
         continue
       }
+      // A ReLU that reads only a convolution or a residual addition: applied inside it.
       if node.layer is ReLU, source != Self.inputNode, readers[source] == 1,
         let lastNode = last, inputs[0] == newNodes.count - 1,
-        var conv = lastNode.layer as? Convolution2D, !conv.appliesReLU
+        let rectified = Self.withReLU(lastNode.layer)
       {
-        conv.appliesReLU = true
-        newNodes[newNodes.count - 1] = Node(
-          name: lastNode.name, layer: conv, inputs: lastNode.inputs,
-          outputShape: lastNode.outputShape, parameterPaths: lastNode.parameterPaths,
-          bufferPaths: lastNode.bufferPaths)
+        newNodes[newNodes.count - 1] = lastNode.replacing(layer: rectified)
         replacement[index] = newNodes.count - 1
         continue
       }
@@ -84,24 +79,11 @@ extension Network {
         let other = inputs[1 - position]
         if other != newNodes.count - 1 {
           conv.addsResidual = true
-          newNodes[newNodes.count - 1] = Node(
-            name: lastNode.name, layer: conv, inputs: lastNode.inputs + [other],
-            outputShape: lastNode.outputShape, parameterPaths: lastNode.parameterPaths,
-            bufferPaths: lastNode.bufferPaths)
+          newNodes[newNodes.count - 1] = lastNode.replacing(
+            layer: conv, inputs: lastNode.inputs + [other])
           replacement[index] = newNodes.count - 1
           continue
         }
-      }
-      if node.layer is ReLU, source != Self.inputNode, readers[source] == 1,
-        let lastNode = last, inputs[0] == newNodes.count - 1,
-        var add = lastNode.layer as? Add, !add.appliesReLU
-      {
-        add.appliesReLU = true
-        newNodes[newNodes.count - 1] = Node(
-          name: lastNode.name, layer: add, inputs: lastNode.inputs,
-          outputShape: lastNode.outputShape, parameterPaths: [], bufferPaths: [])
-        replacement[index] = newNodes.count - 1
-        continue
       }
       newNodes.append(
         Node(
@@ -114,6 +96,32 @@ extension Network {
     return Network(
       inputShape: inputShape, nodes: newNodes, parameters: newParameters, buffers: newBuffers,
       elementType: elementType)
+  }
+}
+
+extension Network {
+  /// `layer` with a ReLU fused in, if it is a convolution or a residual addition without one.
+  fileprivate static func withReLU(_ layer: any Layer) -> (any Layer)? {
+    if var conv = layer as? Convolution2D, !conv.appliesReLU {
+      conv.appliesReLU = true
+      return conv
+    }
+    if var add = layer as? Add, !add.appliesReLU {
+      add.appliesReLU = true
+      return add
+    }
+    return nil
+  }
+}
+
+extension Network.Node {
+  /// The same node with a new layer and, where given, new inputs or parameter paths.
+  fileprivate func replacing(
+    layer: any Layer, inputs: [Int]? = nil, parameterPaths: [String]? = nil
+  ) -> Network.Node {
+    Network.Node(
+      name: name, layer: layer, inputs: inputs ?? self.inputs, outputShape: outputShape,
+      parameterPaths: parameterPaths ?? self.parameterPaths, bufferPaths: bufferPaths)
   }
 }
 
