@@ -82,27 +82,6 @@ extension ConvolutionGeometry {
     }
   }
 
-  /// `planes` Float32 planes of `height × width` with `padding` zeros around each, split over
-  /// `workers`.
-  static func padded(
-    _ values: ContiguousArray<Float>, planes: Int, height: Int, width: Int,
-    padding: (Int, Int), workers: Int
-  ) -> ContiguousArray<Float> {
-    let size = (height + 2 * padding.0) * (width + 2 * padding.1)
-    return ContiguousArray<Float>(unsafeUninitializedCapacity: planes * size) {
-      buffer, initialized in
-      nonisolated(unsafe) let target = buffer.baseAddress!
-      values.withPointer { source in
-        Workers.split(planes, workers: planes * size >= 65_536 ? workers : 1) { _, range in
-          PoolingKernels.pad(
-            source + range.lowerBound * height * width, planes: range.count, height: height,
-            width: width, padding: padding, output: target + range.lowerBound * size)
-        }
-      }
-      initialized = planes * size
-    }
-  }
-
   /// Forward pass on the row-wise direct kernel, output rows split over the workers.
   private func forwardRows(
     _ input: ContiguousArray<Float>, batch: Int, geometry: DirectConvolution.Geometry,

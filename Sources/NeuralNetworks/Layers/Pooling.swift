@@ -552,6 +552,27 @@ struct PoolingWindows {
   var outputHeight: Int { rows.count }
   var outputWidth: Int { columns.count }
 
+  /// `planes` Float32 planes of `height × width` with `padding` zeros around each, split over
+  /// `workers`.
+  static func padded(
+    _ values: ContiguousArray<Float>, planes: Int, height: Int, width: Int,
+    padding: (Int, Int), workers: Int
+  ) -> ContiguousArray<Float> {
+    let size = (height + 2 * padding.0) * (width + 2 * padding.1)
+    return ContiguousArray<Float>(unsafeUninitializedCapacity: planes * size) {
+      buffer, initialized in
+      nonisolated(unsafe) let target = buffer.baseAddress!
+      values.withPointer { source in
+        Workers.split(planes, workers: planes * size >= 65_536 ? workers : 1) { _, range in
+          PoolingKernels.pad(
+            source + range.lowerBound * height * width, planes: range.count, height: height,
+            width: width, padding: padding, output: target + range.lowerBound * size)
+        }
+      }
+      initialized = planes * size
+    }
+  }
+
   /// Float32 average pooling as window sums in vectorised C over the planes (zero-padded
   /// first when `padding` is not zero), each divided by its window's divisor (PyTorch's rule,
   /// from the axes); planes are split over the engine's workers.
@@ -573,7 +594,7 @@ struct PoolingWindows {
     let padded =
       padding == (0, 0)
       ? x.scalars
-      : ConvolutionGeometry.padded(
+      : Self.padded(
         x.scalars, planes: planes, height: height, width: width, padding: padding,
         workers: workers)
     let (outputHeight, outputWidth) = (self.outputHeight, self.outputWidth)
