@@ -29,18 +29,21 @@ static int cached_isa(void) {
       for (long oh = 0; oh < out_h; oh++) {                                                 \
         for (long ow = 0; ow < out_w; ow++) {                                               \
           float best = -__builtin_inff();                                                   \
+          long best_index = -1;                                                             \
           for (long i = 0; i < kernel_h; i++) {                                             \
             long y = oh * stride_h - pad_h + i;                                             \
-            if (y < 0 || y >= height) continue;                                             \
+            if (y < 0 || y >= height) continue;                                            \
             for (long j = 0; j < kernel_w; j++) {                                           \
               long x = ow * stride_w - pad_w + j;                                           \
               if (x < 0 || x >= width) continue;                                            \
               float value = source[y * width + x];                                          \
               unordered |= value != value;                                                  \
+              if (value > best || best_index < 0) best_index = y * width + x;               \
               best = value > best ? value : best;                                           \
             }                                                                               \
           }                                                                                 \
           target[oh * out_w + ow] = best;                                                   \
+          if (indices) indices[plane * out_h * out_w + oh * out_w + ow] = (int32_t)best_index; \
         }                                                                                   \
       }                                                                                     \
     }                                                                                       \
@@ -50,7 +53,7 @@ static int cached_isa(void) {
 #define MAX_POOL_PARAMETERS                                                                 \
   (const float *input, long planes, long height, long width, long kernel_h, long kernel_w,  \
    long stride_h, long stride_w, long pad_h, long pad_w, long out_h, long out_w,            \
-   float *output)
+   float *output, int32_t *indices)
 
 static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 
@@ -63,9 +66,15 @@ static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_PARAMETERS {
   if (stride_w > 2) {
     return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h,
-                             stride_w, pad_h, pad_w, out_h, out_w, output);
+                             stride_w, pad_h, pad_w, out_h, out_w, output, indices);
   }
   __mmask16 unordered = 0;
+  // Argmax bookkeeping (indices only): lane e's column offset e·stride_w, and −1 for "no tap
+  // yet", so the first tap inside the plane is taken even when it is −∞.
+  const __m512i lane_offsets =
+      _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                         _mm512_set1_epi32((int)stride_w));
+  const __m512i none = _mm512_set1_epi32(-1);
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 lowest = _mm512_set1_ps(-__builtin_inff());
   for (long plane = 0; plane < planes; plane++) {
@@ -77,6 +86,7 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
         __m512 best = lowest;
+        __m512i best_index = none;
         for (long i = 0; i < kernel_h; i++) {
           long y = oh * stride_h - pad_h + i;
           if (y < 0 || y >= height) continue;
@@ -112,10 +122,29 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
                   _mm512_mask_loadu_ps(lowest, (__mmask16)(inside >> 16), from + 16));
             }
             unordered |= _mm512_mask_cmp_ps_mask(used, value, value, _CMP_UNORD_Q);
-            best = _mm512_max_ps(value, best);
+            if (indices) {
+              // Lanes whose tap lies inside the row: first + e·stride_w in [0, width).
+              long lo = first < 0 ? (-first + stride_w - 1) / stride_w : 0;
+              long hi = width - 1 - first < 0 ? -1 : (width - 1 - first) / stride_w;
+              if (hi > lanes - 1) hi = lanes - 1;
+              __mmask16 valid =
+                  hi < lo ? 0 : (__mmask16)(((1u << (hi + 1)) - 1) & ~((1u << lo) - 1));
+              __mmask16 take = _mm512_mask_cmp_ps_mask(used, value, best, _CMP_GT_OQ) |
+                               _mm512_mask_cmpeq_epi32_mask(valid, best_index, none);
+              __m512i candidate =
+                  _mm512_add_epi32(_mm512_set1_epi32((int)(y * width + first)), lane_offsets);
+              best_index = _mm512_mask_mov_epi32(best_index, take, candidate);
+              best = _mm512_mask_mov_ps(best, take, value);
+            } else {
+              best = _mm512_max_ps(value, best);
+            }
           }
         }
         _mm512_mask_storeu_ps(row + ow, used, best);
+        if (indices) {
+          _mm512_mask_storeu_epi32(indices + plane * out_h * out_w + oh * out_w + ow, used,
+                                   best_index);
+        }
       }
     }
   }
@@ -125,15 +154,15 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
 
 int semrob_max_pool(const float *input, long planes, long height, long width, long kernel_h,
                     long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w,
-                    long out_h, long out_w, float *output) {
+                    long out_h, long out_w, float *output, int32_t *indices) {
 #if defined(__x86_64__)
   if (cached_isa() == SEMROB_ISA_AVX512) {
     return max_pool_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
-                           pad_h, pad_w, out_h, out_w, output);
+                           pad_h, pad_w, out_h, out_w, output, indices);
   }
 #endif
   return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
-                           pad_h, pad_w, out_h, out_w, output);
+                           pad_h, pad_w, out_h, out_w, output, indices);
 }
 
 // Window sums over zero-padded planes: output[p][y][x] = Σ_{i<kernel_h, j<kernel_w}

@@ -33,9 +33,17 @@ enum Elementwise {
             return
           }
           values[1].withPointer { second in
+            let relu = rectified && values.count == 2
+            if S.self == Float.self {
+              ElementwiseKernels.add(
+                Self.floats(first + range.lowerBound), Self.floats(second + range.lowerBound),
+                count: range.count, relu: relu,
+                into: UnsafeMutablePointer(mutating: Self.floats(target + range.lowerBound)))
+              return
+            }
             for i in range {
               let value = first[i] + second[i]
-              target[i] = rectified && values.count == 2 ? (value > 0 ? value : 0) : value
+              target[i] = relu ? (value > 0 ? value : 0) : value
             }
           }
         }
@@ -63,18 +71,34 @@ enum Elementwise {
   ) -> ContiguousArray<S> {
     let (total, sampleSize) = (gradient.count, max(1, output.count))
     return ContiguousArray<S>(unsafeUninitializedCapacity: total) { buffer, initialized in
-      let target = buffer.baseAddress!
+      nonisolated(unsafe) let target = buffer.baseAddress!
       gradient.withPointer { g in
         output.withPointer { y in
-          for offset in stride(from: 0, to: total, by: sampleSize) {
-            for i in 0..<min(sampleSize, total - offset) {
-              target[offset + i] = y[i] > 0 ? g[offset + i] : 0
+          nonisolated(unsafe) let (g, y) = (g, y)
+          // Split over the output's elements; each worker masks its slice of every cotangent.
+          let chunks = max(1, min(Workers.count, total / 65_536))
+          Workers.split(sampleSize, workers: chunks) { _, range in
+            for offset in stride(from: 0, to: total, by: sampleSize) {
+              if S.self == Float.self {
+                ElementwiseKernels.reluMask(
+                  Self.floats(g + offset + range.lowerBound), by: Self.floats(y + range.lowerBound),
+                  count: range.count,
+                  into: UnsafeMutablePointer(
+                    mutating: Self.floats(target + offset + range.lowerBound)))
+              } else {
+                for i in range { target[offset + i] = y[i] > 0 ? g[offset + i] : 0 }
+              }
             }
           }
         }
       }
       initialized = total
     }
+  }
+
+  /// `pointer` seen as Float32 elements (callers check `S.self == Float.self`).
+  private static func floats<S: EngineScalar>(_ pointer: UnsafePointer<S>) -> UnsafePointer<Float> {
+    UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
   }
 
   /// A Float32 tensor with elements drawn from `U[−bound, bound)` in row-major order.

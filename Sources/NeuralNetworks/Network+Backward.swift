@@ -91,9 +91,23 @@ extension Network {
     return result
   }
 
+  /// The input gradient of `⟨cotangent, output⟩` with each node's backward wall-clock time.
+  ///
+  /// For profiling (`semrob bench engine --mode input-gradient --layers`): nodes that carry no
+  /// gradient get 0.
+  ///
+  /// - Returns: Seconds per node, aligned with ``nodes``.
+  package func inputGradientSeconds(of tape: Tape, cotangent: Tensor) -> [Double] {
+    var seconds = [Double](repeating: 0, count: nodes.count)
+    _ = backward(
+      tape, cotangents: cotangent, count: 1, input: true, selection: .none,
+      timing: { seconds[$0] = $1 })
+    return seconds
+  }
+
   private func backward(
     _ tape: Tape, cotangents: Tensor, count: Int, input wantsInput: Bool,
-    selection: ParameterSelection
+    selection: ParameterSelection, timing: ((Int, Double) -> Void)? = nil
   ) -> Gradients {
     precondition(
       tape.outputs.count == nodes.count && tape.caches.count == nodes.count,
@@ -119,6 +133,7 @@ extension Network {
       outputGradients[index] = nil
       let node = nodes[index]
       let needed = node.inputs.map { $0 == Self.inputNode ? wantsInput : carries[$0] }
+      let start = ContinuousClock.now
       let result = node.layer.backward(
         BackwardRequest(
           outputGradient: gradient,
@@ -127,6 +142,12 @@ extension Network {
           buffers: node.bufferPaths.map { tape.buffers[$0]! }, cache: tape.caches[index],
           mode: tape.mode, inputGradientsNeeded: needed,
           parameterGradientsNeeded: wantsParameters[index]))
+      if let timing {
+        let elapsed = ContinuousClock.now - start
+        timing(
+          index,
+          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+      }
       if wantsParameters[index] {
         for (path, value) in zip(node.parameterPaths, result.parameters)
         where selection.contains(path) {

@@ -10,11 +10,12 @@ struct BenchEngine: ParsableCommand {
     commandName: "engine",
     abstract: "Time forward passes, input gradients or training steps of an architecture.",
     discussion: """
-      Random weights and seeded inputs in [0, 1]. forward: inference with batch norm folded;
-      input-gradient: ∂(Σ_n logit_n,0)/∂input in inference mode; train-step: training-mode
-      forward, cross-entropy, all parameter gradients and one SGD step. Reports the median
-      seconds per batch over --repeats timed runs after --warmup runs. Compare with PyTorch
-      and onnxruntime through Tools/bench/compare_engines.py in the same session.
+      Random weights and seeded inputs in [0, 1]. forward: inference with batch norm \
+      folded; input-gradient: ∂(Σ_n logit_n,0)/∂input in inference mode; train-step: \
+      training-mode forward, cross-entropy, all parameter gradients and one SGD step. \
+      Reports the median seconds per batch over --repeats timed runs after --warmup runs. \
+      Compare with PyTorch and onnxruntime through Tools/bench/compare_engines.py in the \
+      same session.
       """)
 
   /// What is timed.
@@ -46,8 +47,8 @@ struct BenchEngine: ParsableCommand {
   var kernels: KernelChoice = .auto
   @Flag(
     help: """
-      Also time every layer of the (folded) forward pass, median over --repeats, and print \
-      the table (forward mode only).
+      Also time every layer of the (folded) network, median over --repeats, and print the \
+      table: forward passes, and in input-gradient mode also each layer's backward pass.
       """)
   var layers = false
   @Flag(help: "Print the result as one JSON object on standard output.") var json = false
@@ -126,8 +127,9 @@ struct BenchEngine: ParsableCommand {
           try architecture.multiplyAccumulates(
             classes: classCount, inputSize: side)) * Double(batch) / median / 1e9,
       checksum: checksum)
-    if layers && mode == .forward {
-      result.layers = layerProfile(folded, input: input)
+    if layers && mode != .trainStep {
+      result.layers = layerProfile(
+        folded, input: input, cotangent: mode == .inputGradient ? cotangent : nil)
     }
     if json {
       let encoder = ResultJSON.makeLineEncoder()
@@ -143,40 +145,58 @@ struct BenchEngine: ParsableCommand {
           result.imagesPerSecond,
           1000 * median, repeats, result.gflopsPerSecond))
       if let profile = result.layers {
-        let total = profile.reduce(0) { $0 + $1.medianSeconds }
+        let total = profile.reduce(0) { $0 + $1.medianSeconds + ($1.backwardMedianSeconds ?? 0) }
+        let backward = mode == .inputGradient
         print(
           "node".padding(toLength: 32, withPad: " ", startingAt: 0)
             + "kind".padding(toLength: 18, withPad: " ", startingAt: 0)
-            + "      ms   share  GFLOP/s")
+            + "      ms   share  GFLOP/s" + (backward ? "  backward ms   share" : ""))
         for layer in profile {
-          print(
+          var line =
             layer.node.padding(toLength: 32, withPad: " ", startingAt: 0)
-              + layer.kind.padding(toLength: 18, withPad: " ", startingAt: 0)
-              + String(
-                format: "%8.3f  %5.1f%%  %7.1f", 1000 * layer.medianSeconds,
-                100 * layer.medianSeconds / max(total, 1e-12), layer.gflopsPerSecond))
+            + layer.kind.padding(toLength: 18, withPad: " ", startingAt: 0)
+            + String(
+              format: "%8.3f  %5.1f%%  %7.1f", 1000 * layer.medianSeconds,
+              100 * layer.medianSeconds / max(total, 1e-12), layer.gflopsPerSecond)
+          if let seconds = layer.backwardMedianSeconds {
+            line += String(
+              format: "  %11.3f  %5.1f%%", 1000 * seconds, 100 * seconds / max(total, 1e-12))
+          }
+          print(line)
         }
       }
     }
   }
 
-  /// Median seconds per node of the folded network over --repeats passes.
-  private func layerProfile(_ network: Network, input: Tensor) -> [LayerTime] {
+  /// Median seconds per node of the folded network over --repeats passes, forward and, given a
+  /// cotangent, backward to the input.
+  private func layerProfile(_ network: Network, input: Tensor, cotangent: Tensor?) -> [LayerTime] {
     var samples = [[Double]](repeating: [], count: network.nodes.count)
+    var backwardSamples = samples
     for _ in 0..<repeats {
       for (index, seconds) in network.layerSeconds(input).enumerated() {
         samples[index].append(seconds)
       }
+      if let cotangent {
+        let tape = network.record(input)
+        for (index, seconds) in network.inputGradientSeconds(of: tape, cotangent: cotangent)
+          .enumerated()
+        {
+          backwardSamples[index].append(seconds)
+        }
+      }
     }
+    func middle(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
     return network.nodes.enumerated().map { index, node in
-      let median = samples[index].sorted()[samples[index].count / 2]
+      let median = middle(samples[index])
       let inputShapes = node.inputs.map {
         $0 == Network.inputNode ? network.inputShape : network.nodes[$0].outputShape
       }
       let operations = 2 * Double(node.layer.multiplyAccumulates(for: inputShapes)) * Double(batch)
       return LayerTime(
         node: node.name, kind: node.layer.kind, medianSeconds: median,
-        gflopsPerSecond: median > 0 ? operations / median / 1e9 : 0)
+        gflopsPerSecond: median > 0 ? operations / median / 1e9 : 0,
+        backwardMedianSeconds: cotangent == nil ? nil : middle(backwardSamples[index]))
     }
   }
 }
@@ -187,6 +207,8 @@ struct LayerTime: Codable {
   var kind: String
   var medianSeconds: Double
   var gflopsPerSecond: Double
+  /// Median seconds of the node's backward pass to its inputs (input-gradient mode).
+  var backwardMedianSeconds: Double?
 }
 
 /// The `--json` output of `semrob bench engine` (keys match Tools/bench/compare_engines.py).

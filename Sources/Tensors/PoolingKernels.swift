@@ -6,16 +6,20 @@ package enum PoolingKernels {
   /// windows taken every `stride`, starting `padding` before the plane, into `output`
   /// (`planes × outputHeight × outputWidth`); taps outside the plane count as −∞.
   ///
+  /// With `indices`, each output's argmax is stored too, as an offset within its input plane:
+  /// the first tap in row-major window order that holds the maximum (−1 for a window without
+  /// taps).
+  ///
   /// - Returns: `false`, with the output unspecified, if an input is NaN; the caller then uses
   ///   its exact NaN-propagating path.
   package static func maximum(
     _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, kernel: (Int, Int),
     stride: (Int, Int), padding: (Int, Int), outputHeight: Int, outputWidth: Int,
-    output: UnsafeMutablePointer<Float>
+    output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>? = nil
   ) -> Bool {
     semrob_max_pool(
       input, planes, height, width, kernel.0, kernel.1, stride.0, stride.1, padding.0,
-      padding.1, outputHeight, outputWidth, output) != 0
+      padding.1, outputHeight, outputWidth, output, indices) != 0
   }
 
   /// Window sums of `planes` Float32 planes of `height × width` (padding already applied):

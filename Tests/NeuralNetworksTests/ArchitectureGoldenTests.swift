@@ -34,9 +34,16 @@ import Testing
     let largest = try reference(arch, "logits").values.map(abs).max() ?? 0
     return Tolerance(relative: 1e-4, absolute: 1e-5 * largest)
   }
-  /// Float32 gradients within 1e-3 relative; the absolute part covers entries that cancel to
-  /// ~0 in sums of thousands of Float32 terms.
-  static let gradientTolerance = Tolerance(relative: 1e-3, absolute: 2e-5)
+  /// Float32 gradients within 1e-3 relative (issue 3's golden bound).
+  ///
+  /// The absolute part, for entries that cancel to ~0 in sums of thousands of Float32 terms, is 1e-5 of the tensor's
+  /// largest entry, as for logits: resnet50's conv1 weight gradient reaches 59, and its entry
+  /// of 0.0105 is a sum of terms ~10⁴ times larger. A fixed floor would be that loose for
+  /// every tensor, which for alexnet and inception_v3 (gradients below 1e-4) is no test at all.
+  static func gradientTolerance(_ arch: String, _ name: String) throws -> Tolerance {
+    let largest = try reference(arch, name).values.map(abs).max() ?? 0
+    return Tolerance(relative: 1e-3, absolute: 1e-5 * largest)
+  }
   /// Float64 runs against PyTorch float64: only summation order differs.
   static let exactTolerance = Tolerance(relative: 1e-9, absolute: 1e-12)
 
@@ -135,13 +142,16 @@ import Testing
       let cotangent = Self.formula(tape.output.shape, type: type, offset: 5, step: 0.9)
       let gradients = typed.gradients(
         of: tape, cotangent: cotangent, parameters: .paths(Set(info.parameters)))
-      let tolerance = exact ? Self.exactTolerance : Self.gradientTolerance
+      func tolerance(_ name: String) throws -> Tolerance {
+        exact ? Self.exactTolerance : try Self.gradientTolerance(arch, name)
+      }
       try Self.expectMatches(
-        try #require(gradients.input), arch, "input.gradient", tolerance: tolerance)
+        try #require(gradients.input), arch, "input.gradient",
+        tolerance: try tolerance("input.gradient"))
       for path in info.parameters {
         try Self.expectMatches(
           try #require(gradients.parameters[path], "\(path)"), arch, path + ".gradient",
-          tolerance: tolerance)
+          tolerance: try tolerance(path + ".gradient"))
       }
       // The folded inference network (batch norm in the convolutions, fused ReLUs) computes
       // the same logits and input gradient.
@@ -152,7 +162,8 @@ import Testing
         tolerance: exact ? Self.exactTolerance : try Self.logitTolerance(arch))
       let foldedGradient = folded.gradients(of: foldedTape, cotangent: cotangent, parameters: .none)
       try Self.expectMatches(
-        try #require(foldedGradient.input), arch, "input.gradient", tolerance: tolerance)
+        try #require(foldedGradient.input), arch, "input.gradient",
+        tolerance: try tolerance("input.gradient"))
     }
   }
 

@@ -10,10 +10,14 @@ import Testing
 ///
 /// Runs in a child process because the kernel switch and the worker count are process-wide.
 @Suite struct ConvolutionKernelTests {
-  /// Geometries covering the kernels' cases: channel counts that fill one, two or three
+  /// Geometries covering the kernels' cases.
+  ///
+  /// Channel counts that fill one, two or three
   /// 16-channel vectors and partial 48-channel blocks, partial 8-position tiles, tiles across
   /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers, and
   /// a shallow layer with wide rows (the row-wise kernel, 48-position tiles with a masked tail).
+  /// Input gradients of ungrouped stride-1 layers run as direct convolutions of the output
+  /// gradient, padded by kernel − 1 − padding (the full kernel − 1 for "no padding").
   static let layers: [(String, Convolution2D)] = [
     (
       "3→5 3×3 pad 1", Convolution2D(inputChannels: 3, outputChannels: 5, kernelSize: 3, padding: 1)
@@ -36,6 +40,10 @@ import Testing
     (
       "8→12 3×3 groups 4",
       Convolution2D(inputChannels: 8, outputChannels: 12, kernelSize: 3, padding: 1, groups: 4)
+    ),
+    (
+      "7→40 3×3 no padding",
+      Convolution2D(inputChannels: 7, outputChannels: 40, kernelSize: 3)
     ),
     (
       "3→20 3×5 pad (1, 2), wide rows",

@@ -415,7 +415,7 @@ import Testing
   }
 
   @Test(
-    "Float32 max pooling (vectorised path) equals the exact path: padding, ceil mode, NaN",
+    "Float32 max pooling (vectorised path) equals the exact path: padding, ceil mode, NaN, ties and argmax offsets",
     arguments: [
       (2, 2, 0, false, [2, 3, 8, 10]), (3, 2, 0, false, [1, 4, 11, 9]),
       (3, 1, 0, false, [2, 2, 5, 7]), (3, 2, 1, false, [1, 3, 40, 37]),
@@ -425,20 +425,36 @@ import Testing
   func vectorisedMaxPooling(kernel: Int, stride: Int, padding: Int, ceil: Bool, shape: [Int]) {
     let layer = MaxPooling2D(kernelSize: kernel, stride: stride, padding: padding, ceilMode: ceil)
     var random = RandomGenerator(seed: UInt64(kernel * 10 + stride))
-    var values = (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform() * 2 - 1) }
+    let values = (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform() * 2 - 1) }
     let network = makeNetwork(inputShape: Array(shape.dropFirst())) { $0.add(layer, $0.input) }
-    for withNaN in [false, true] {
-      if withNaN { values[values.count / 3] = .nan }
-      let input = Tensor(shape: shape, scalars: values)
+    /// The argmax offsets recorded by a forward pass of the layer.
+    func recordedIndices(_ input: Tensor) -> ContiguousArray<Int32> {
+      var buffers: [Tensor] = []
+      var context = ForwardContext(
+        mode: .inference, isRecording: true, random: RandomGenerator(seed: 0))
+      return layer.forward(inputs: [input], parameters: [], buffers: &buffers, context: &context)
+        .cache.indices
+    }
+    // Real-valued inputs, then small integers with −∞ entries (ties and all-−∞ windows,
+    // whose argmax is the first tap inside the plane), then a NaN.
+    var tied = values.map { ($0 * 3).rounded(.down) }
+    for i in Swift.stride(from: 0, to: tied.count, by: 7) { tied[i] = -.infinity }
+    var withNaN = values
+    withNaN[values.count / 3] = .nan
+    for (caseIndex, scalars) in [values, tied, withNaN].enumerated() {
+      let input = Tensor(shape: shape, scalars: scalars)
+      let label =
+        "kernel \(kernel) stride \(stride) padding \(padding) ceil \(ceil) case \(caseIndex)"
       let single = network(input)
       let exact = run(layer, input.converted(to: .float64))
       #expect(single.shape == exact.shape)
       for (a, b) in zip(single.scalars, exact.doubles) {
-        #expect(
-          a.isNaN ? b.isNaN : Double(a) == b,
-          "kernel \(kernel) stride \(stride) padding \(padding) ceil \(ceil)")
+        #expect(a.isNaN ? b.isNaN : Double(a) == b, "\(label)")
       }
-      #expect(single.scalars.contains { $0.isNaN } == withNaN)
+      #expect(single.scalars.contains { $0.isNaN } == (caseIndex == 2))
+      let indices = recordedIndices(input)
+      #expect(indices.count == single.count)
+      #expect(indices == recordedIndices(input.converted(to: .float64)), "\(label)")
     }
   }
 

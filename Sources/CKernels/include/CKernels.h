@@ -8,6 +8,7 @@
 #define SEMROB_CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// Instruction sets with a kernel: 0 none (use BLAS), 2 AVX-512F (with AVX2 and FMA). CPUs
 /// with AVX2 only are served well by OpenBLAS's own kernels.
@@ -89,9 +90,11 @@ void semrob_conv_run(const semrob_conv_shape *shape, const float *input, const f
 /// 1) taken every stride and starting pad before the plane; taps outside the plane count as
 /// −∞ (PyTorch's padding and ceil-mode clipping). Returns 0, with the output unspecified, if
 /// any input read is NaN (the caller then uses its exact NaN-propagating path); 1 otherwise.
+/// With indices (else NULL), also each output's argmax as an offset within its input plane:
+/// the first tap in row-major window order holding the maximum (−1 for a window without taps).
 int semrob_max_pool(const float *input, long planes, long height, long width, long kernel_h,
                     long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w,
-                    long out_h, long out_w, float *output);
+                    long out_h, long out_w, float *output, int32_t *indices);
 
 /// Window sums over planes (height × width, padding already applied): output[p][y][x] =
 /// Σ input[p][y·stride_h + i][x·stride_w + j] over i < kernel_h, j < kernel_w; every window
@@ -120,5 +123,12 @@ void semrob_conv_rows_pack(long out_channels, long depth, const float *weights, 
 void semrob_conv_rows_run(const semrob_conv_shape *shape, const float *input,
                           const float *packed, long first_row, long row_count,
                           const float *bias, const float *addend, int relu, float *output);
+
+/// result[i] = output[i] > 0 ? gradient[i] : 0 (the backward pass of a ReLU; NaN outputs
+/// mask). result may alias gradient.
+void semrob_relu_mask(const float *gradient, const float *output, long count, float *result);
+
+/// result[i] = a[i] + b[i], then max(·, 0) when relu is set. result may alias a or b.
+void semrob_add(const float *a, const float *b, long count, int relu, float *result);
 
 #endif

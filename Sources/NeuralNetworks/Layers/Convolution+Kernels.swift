@@ -208,11 +208,14 @@ extension ConvolutionGeometry {
       // ∂/∂(pre-activation) = ∂y · [y > 0], the output of sample b mod N.
       dy = Elementwise.reluMasked(dy, by: S.elements(of: request.output))
     }
-    let packedInputGradient =
-      packedInput
-      ? inputGradientPacked(
-        unsafeBitCast(dy, to: ContiguousArray<Float>.self), weight: request.parameters[0],
-        samples: count * batch) : nil
+    var packedInputGradient: Tensor?
+    if packedInput {
+      let floats = unsafeBitCast(dy, to: ContiguousArray<Float>.self)
+      packedInputGradient =
+        hasDirectInputGradient
+        ? inputGradientDirect(floats, weight: request.parameters[0], samples: count * batch)
+        : inputGradientPacked(floats, weight: request.parameters[0], samples: count * batch)
+    }
     let weightCount = cout * rows
     let workers = Workers.count
     // Samples are the parallel unit (all K cotangents of a sample stay in one worker, which

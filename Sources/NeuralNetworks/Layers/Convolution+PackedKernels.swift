@@ -265,6 +265,57 @@ extension ConvolutionGeometry {
   /// `dy` holds the output cotangents (`[samples, C_out, H_out, W_out]`, already masked by a
   /// fused ReLU). `∂cols = W_gᵀ · ∂Y` with `W_gᵀ` packed once (cached), then col2im; pointwise
   /// layers write `∂X` directly, all samples side by side through a column map.
+  /// Whether the input gradient is a direct convolution of the output gradient: ungrouped,
+  /// stride 1, dilation 1, not pointwise, padding at most kernel − 1.
+  var hasDirectInputGradient: Bool {
+    layer.groups == 1 && layer.stride == [1, 1] && layer.dilation == [1, 1] && !isPointwise
+      && layer.padding[0] < layer.kernelSize[0] && layer.padding[1] < layer.kernelSize[1]
+  }
+
+  /// `∂X` of a stride-1 convolution as the direct convolution of `∂Y` (padded by kernel − 1 −
+  /// padding) with the weights' channels swapped and kernel rotated by 180°:
+  /// `∂X[c][y][x] = Σ_{o,i,j} ∂Y[o][y + p − i][x + p − j] · W[o][c][i][j]`.
+  ///
+  /// - Parameters:
+  ///   - dy: `[samples, C_out, H_out, W_out]` flattened.
+  ///   - weight: The layer's weights `[C_out, C_in, kH, kW]`.
+  ///   - samples: Samples (cotangents × images) in `dy`.
+  /// - Returns: `[samples, C_in, H, W]`.
+  func inputGradientDirect(_ dy: ContiguousArray<Float>, weight: Tensor, samples: Int) -> Tensor {
+    precondition(hasDirectInputGradient, "inputGradientDirect: needs an ungrouped stride-1 layer")
+    let (cin, cout) = (layer.inputChannels, layer.outputChannels)
+    let (kh, kw) = (layer.kernelSize[0], layer.kernelSize[1])
+    let geometry = DirectConvolution.Geometry(
+      channels: cout, height: outputHeight, width: outputWidth, kernel: (kh, kw),
+      stride: (1, 1), dilation: (1, 1),
+      padding: (kh - 1 - layer.padding[0], kw - 1 - layer.padding[1]), outputHeight: height,
+      outputWidth: width, outputChannels: cin)
+    let weights = layer.packedWeights.packed(for: weight, key: .flippedDirect) {
+      // W'[c][o][i][j] = W[o][c][kh − 1 − i][kw − 1 − j].
+      var flipped = [Float](repeating: 0, count: cin * cout * kh * kw)
+      weight.scalars.withUnsafeBufferPointer { w in
+        for o in 0..<cout {
+          for c in 0..<cin {
+            for i in 0..<kh {
+              for j in 0..<kw {
+                flipped[((c * cout + o) * kh + i) * kw + j] =
+                  w[((o * cin + c) * kh + kh - 1 - i) * kw + kw - 1 - j]
+              }
+            }
+          }
+        }
+      }
+      return flipped.withUnsafeBufferPointer {
+        DirectConvolution.PackedWeights(
+          $0.baseAddress!, outputChannels: cin, depth: geometry.depth)
+      }
+    }
+    let dx = Self.directOutput(
+      geometry, weights: weights, input: dy, batch: samples, bias: nil, residual: nil,
+      relu: false)
+    return Tensor(shape: [samples, cin, height, width], scalars: dx)
+  }
+
   func inputGradientPacked(_ dy: ContiguousArray<Float>, weight: Tensor, samples: Int) -> Tensor {
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
@@ -284,11 +335,17 @@ extension ConvolutionGeometry {
       workspaces.deallocate()
     }
     // col2im adds into ∂X; pointwise products overwrite it.
-    var dx = ContiguousArray<Float>(repeating: 0, count: samples * cin * planeSize)
+    var dx = ContiguousArray<Float>(
+      repeating: 0, count: isPointwise ? 0 : samples * cin * planeSize)
+    if isPointwise {
+      dx = ContiguousArray(unsafeUninitializedCapacity: samples * cin * planeSize) { _, count in
+        count = samples * cin * planeSize
+      }
+    }
     dy.withPointer { gp in
       dx.withMutablePointer { dxp in
         nonisolated(unsafe) let target = dxp
-        if isPointwise {
+        if isPointwise && bySamples {
           Workers.split(samples, workers: workers) { worker, range in
             for g in 0..<groups {
               PackedGEMM.multiply(
@@ -304,8 +361,10 @@ extension ConvolutionGeometry {
         }
         /// Sample `b`, group `g`: the product on `innerWorkers` (column blocks), then col2im
         /// split by input channel.
+        /// Pointwise products write ∂X's planes directly.
         func sample(_ b: Int, _ g: Int, lane: Int, innerWorkers: Int) {
-          let columns = columnGradients[lane]
+          let planes = target + (b * cin + g * cinG) * planeSize
+          let columns = isPointwise ? planes : columnGradients[lane]
           let gradient = gp + (b * cout + g * coutG) * cols
           let tiles = (cols + 47) / 48
           Workers.split(tiles, workers: innerWorkers) { worker, range in
@@ -315,7 +374,7 @@ extension ConvolutionGeometry {
               transposed[g], b: gradient + start, ldb: cols, columns: end - start,
               c: columns + start, ldc: cols, workspace: workspaces[bySamples ? lane : worker])
           }
-          let planes = target + (b * cin + g * cinG) * planeSize
+          if isPointwise { return }
           Workers.split(cinG, workers: innerWorkers) { _, channels in
             col2im(UnsafePointer(columns), addingInto: planes, channels: channels)
           }

@@ -20,6 +20,9 @@ final class PackedWeightsCache: Sendable {
     case gemm
     /// Transposed weights as the packed GEMM's left matrix, one per group (input gradient).
     case transposedGEMM
+    /// Weights with input and output channels swapped and the kernel rotated by 180°, for the
+    /// direct convolution (input gradient of stride-1 layers).
+    case flippedDirect
   }
 
   private let entries = Mutex<[Form: (weight: Tensor, packed: any Sendable)]>([:])

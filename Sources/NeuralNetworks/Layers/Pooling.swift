@@ -145,13 +145,14 @@ public struct MaxPooling2D: Layer {
   ) -> (output: Tensor, cache: LayerCache) {
     let x = inputs[0]
     let windows = windows(height: x.shape[2], width: x.shape[3])
-    if x.elementType == .float32, !context.isRecording, dilation == [1, 1],
-      let output = PoolingWindows.maximumInC(
+    if x.elementType == .float32, dilation == [1, 1],
+      let result = PoolingWindows.maximumInC(
         x, kernel: (kernelSize[0], kernelSize[1]), stride: (stride[0], stride[1]),
         padding: (padding[0], padding[1]),
-        outputSize: (windows.outputHeight, windows.outputWidth))
+        outputSize: (windows.outputHeight, windows.outputWidth),
+        recordIndices: context.isRecording)
     {
-      return (output, .empty)
+      return (result.output, context.isRecording ? LayerCache(indices: result.indices) : .empty)
     }
     let result: (output: Tensor, indices: ContiguousArray<Int32>)
     switch x.elementType {
@@ -627,34 +628,44 @@ struct PoolingWindows {
 
   /// Float32 max pooling (dilation 1) in vectorised C, planes split over the engine's workers.
   ///
-  /// Padding and clipped ceil-mode taps count as −∞, as in PyTorch. `nil` if an input is NaN
-  /// (the exact path then propagates it as PyTorch does).
+  /// Padding and clipped ceil-mode taps count as −∞, as in PyTorch. With `recordIndices`, the
+  /// argmax offsets of ``maximum(_:_:recordIndices:)`` too (empty otherwise). `nil` if an
+  /// input is NaN (the exact path then propagates it as PyTorch does).
   static func maximumInC(
     _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int),
-    outputSize: (Int, Int)
-  ) -> Tensor? {
+    outputSize: (Int, Int), recordIndices: Bool = false
+  ) -> (output: Tensor, indices: ContiguousArray<Int32>)? {
     let (planes, height, width) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
     let (outputHeight, outputWidth) = outputSize
     let outputPlane = outputHeight * outputWidth
     let workers = min(Workers.count, planes)
     let ordered = Mutex(true)
+    var indices = ContiguousArray<Int32>(
+      unsafeUninitializedCapacity: recordIndices ? planes * outputPlane : 0
+    ) { _, count in count = recordIndices ? planes * outputPlane : 0 }
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
       buffer, initialized in
       nonisolated(unsafe) let target = buffer.baseAddress!
       x.scalars.withPointer { source in
-        Workers.split(planes, workers: workers) { _, range in
-          let fine = PoolingKernels.maximum(
-            source + range.lowerBound * height * width, planes: range.count, height: height,
-            width: width, kernel: kernel, stride: stride, padding: padding,
-            outputHeight: outputHeight, outputWidth: outputWidth,
-            output: target + range.lowerBound * outputPlane)
-          if !fine { ordered.withLock { $0 = false } }
+        indices.withUnsafeMutableBufferPointer { indexBuffer in
+          nonisolated(unsafe) let indexBase = indexBuffer.baseAddress
+          Workers.split(planes, workers: workers) { _, range in
+            let fine = PoolingKernels.maximum(
+              source + range.lowerBound * height * width, planes: range.count, height: height,
+              width: width, kernel: kernel, stride: stride, padding: padding,
+              outputHeight: outputHeight, outputWidth: outputWidth,
+              output: target + range.lowerBound * outputPlane,
+              indices: recordIndices ? indexBase.map { $0 + range.lowerBound * outputPlane } : nil)
+            if !fine { ordered.withLock { $0 = false } }
+          }
         }
       }
       initialized = planes * outputPlane
     }
     guard ordered.withLock({ $0 }) else { return nil }
-    return Tensor(shape: [x.shape[0], x.shape[1], outputHeight, outputWidth], scalars: output)
+    return (
+      Tensor(shape: [x.shape[0], x.shape[1], outputHeight, outputWidth], scalars: output), indices
+    )
   }
 
   /// Max pooling of every plane; the argmax offsets (within the plane, −1 for an empty window)
