@@ -7,8 +7,18 @@ import Tensors
 /// as in a serial run (single-threaded BLAS on the same blocks), so results do not depend on
 /// the thread count.
 enum Workers {
-  /// The worker count for this call (1 unless a command gave the threads to own loops).
-  static var count: Int { Parallelism.ownLoopThreads }
+  /// The worker count for this call (1 unless a command gave the threads to own loops, or
+  /// inside ``serially(_:)``).
+  static var count: Int { limit ?? Parallelism.ownLoopThreads }
+
+  /// A worker count that overrides the process-wide one on this thread (``serially(_:)``).
+  @TaskLocal private static var limit: Int?
+
+  /// Runs `body` with one worker: the engine's loops inside it stay on the calling thread
+  /// (a worker of an outer split that owns whole samples).
+  static func serially<R>(_ body: () throws -> R) rethrows -> R {
+    try $limit.withValue(1, operation: body)
+  }
 
   /// Runs `body(worker, range)` over `0..<total` split into at most `workers` chunks.
   static func split(_ total: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {

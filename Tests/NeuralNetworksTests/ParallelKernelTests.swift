@@ -49,4 +49,47 @@ import Testing
       }
     }
   }
+
+  /// Inference outputs of a folded network with `threads` workers: the micro-batched pass
+  /// (``Network/callAsFunction(_:)``) and the layer-by-layer pass of a recording.
+  static func inference(_ architecture: Architecture, batch: Int, threads: Int) throws -> (
+    microBatched: Tensor, layered: Tensor
+  ) {
+    Parallelism.useOwnLoops(threads: threads)
+    defer { Parallelism.useOwnLoops(threads: 1) }
+    let network = try architecture.makeNetwork(classes: 5, seed: 3).foldedForInference()
+    var random = RandomGenerator(seed: 5)
+    let shape = [batch, 3, 64, 64]
+    let input = Tensor(
+      shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform()) })
+    return (network(input), network.record(input).output)
+  }
+
+  @Test(
+    "inference in micro-batches is independent of the worker count and equals the layer-by-layer pass"
+  )
+  func microBatches() async {
+    await #expect(processExitsWith: .success) {
+      for architecture in [Architecture.vggMini, .inceptionMini, .resnetMini] {
+        let network = try architecture.makeNetwork(classes: 5, seed: 3)
+        let batch = 11
+        let probe = Tensor(zeros: [batch, 3, 64, 64])
+        guard let size = network.microBatchSize(probe), size < batch else {
+          FileHandle.standardError.write(Data("\(architecture): not micro-batched\n".utf8))
+          exit(1)
+        }
+        let serial = try Self.inference(architecture, batch: batch, threads: 1)
+        let parallel = try Self.inference(architecture, batch: batch, threads: 2)
+        let failures = [
+          closenessFailure(parallel.microBatched, serial.microBatched, tolerance: .exact),
+          closenessFailure(serial.microBatched, serial.layered, tolerance: .reduction),
+        ].compactMap { $0 }
+        if !failures.isEmpty {
+          FileHandle.standardError.write(
+            Data("\(architecture) (micro-batches of \(size)): \(failures)\n".utf8))
+          exit(1)
+        }
+      }
+    }
+  }
 }

@@ -158,7 +158,7 @@ extension ConvolutionGeometry {
     let relu = layer.appliesReLU
     let packed = packedGroupWeights(weight, transposed: false)
     let workers = Workers.count
-    let imagesPerWorker = workers > 1 && batch >= workers
+    let imagesPerWorker = batch >= workers
     var chunk = max(1, (Self.targetColumns + cols - 1) / cols)
     if !isPointwise { chunk = max(1, min(chunk, Self.columnBufferLimit / max(1, rows * cols))) }
     if !imagesPerWorker { chunk = 1 }
