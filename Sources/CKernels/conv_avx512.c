@@ -9,8 +9,9 @@
 #define CONV_MR 8
 #define CONV_NR 48
 // Output positions per block: their input rows stay in L2 while every 48-channel weight
-// panel passes over them.
-#define CONV_POSITIONS 96
+// panel passes over them. Padded layers copy a block's rows plus kernel_h − 1 more into the
+// band, so longer blocks copy less twice (32-wide rows: 10 band rows per 8 output rows).
+#define CONV_POSITIONS 256
 
 long semrob_conv_channel_blocks(long out_channels) {
   return (out_channels + CONV_NR - 1) / CONV_NR;
@@ -267,25 +268,35 @@ static long *offsets_by_depth(const semrob_conv_shape *s, long plane, long row_s
 }
 
 // Copies the input rows a block of output rows [first_row, last_row] of image `n` reads into
-// `band` (channels planes of band_height × padded width, zero padding included).
+// `band` (channels planes of band_height × padded width, zero padding included), 16 floats
+// per masked load and store: rows are short (late layers 8 to 32 wide), so per-element loops
+// and library calls would cost more than the copy.
 static void fill_band(const semrob_conv_shape *s, const float *input, long n, long first_row,
                       long last_row, long band_height, float *band) {
   long padded_width = s->width + 2 * s->pad_w;
   long rows = (last_row - first_row) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
+  const __m512 zero = _mm512_setzero_ps();
   for (long c = 0; c < s->channels; c++) {
     const float *plane = input + (n * s->channels + c) * s->height * s->width;
     float *target = band + c * band_height * padded_width;
     for (long r = 0; r < rows; r++) {
       long y = first_row * s->stride_h + r - s->pad_h;
       float *row = target + r * padded_width;
-      if (y < 0 || y >= s->height) {
-        for (long x = 0; x < padded_width; x++) row[x] = 0;
-        continue;
+      int inside = y >= 0 && y < s->height;
+      // Band column x holds input column x − pad_w.
+      const float *line = plane + (inside ? y : 0) * s->width - s->pad_w;
+      for (long x = 0; x < padded_width; x += 16) {
+        long lanes = padded_width - x < 16 ? padded_width - x : 16;
+        __mmask16 store = (__mmask16)((1u << lanes) - 1);
+        long low = s->pad_w - x, high = s->pad_w + s->width - x;  // valid lanes [low, high)
+        if (low < 0) low = 0;
+        if (high > lanes) high = lanes;
+        __mmask16 valid = !inside || high <= low
+                              ? 0
+                              : (__mmask16)(((1u << high) - 1) & ~((1u << low) - 1));
+        __m512 value = valid ? _mm512_maskz_loadu_ps(valid, line + x) : zero;
+        _mm512_mask_storeu_ps(row + x, store, value);
       }
-      const float *line = plane + y * s->width;
-      for (long x = 0; x < s->pad_w; x++) row[x] = 0;
-      for (long x = 0; x < s->width; x++) row[s->pad_w + x] = line[x];
-      for (long x = s->pad_w + s->width; x < padded_width; x++) row[x] = 0;
     }
   }
 }
