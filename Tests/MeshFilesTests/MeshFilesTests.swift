@@ -168,6 +168,7 @@ import Testing
   @Test("an OBJ file over the size limit is refused before it is read")
   func objSizeLimit() throws {
     let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appending(path: "big.obj")
     try Data("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n".utf8).write(to: url)
     #expect(throws: Never.self) { try MeshFiles.load(contentsOf: url) }
@@ -181,6 +182,7 @@ import Testing
   @Test("material libraries outside the OBJ's directory are not read")
   func materialLibrariesStayBesideTheOBJ() throws {
     let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let inner = directory.appending(path: "model")
     try FileManager.default.createDirectory(at: inner, withIntermediateDirectories: true)
     let mtl = Data("newmtl red\nKd 1 0 0\n".utf8)

@@ -20,6 +20,7 @@ import Testing
     arguments: ["default", "nmr"])
   func renderOnePose(preset: String) throws {
     let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let png = dir.appending(path: "cube.png").path
     let npy = dir.appending(path: "cube.npy").path
     let result = try CommandRunner.run([
@@ -49,6 +50,7 @@ import Testing
   @Test("pose lists render numbered files, elevation-major")
   func poseLists() throws {
     let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let result = try CommandRunner.run([
       "render", "--shape", "cube", "--azimuth", "0,90,180", "--elevation", "10:40:30",
       "--size", "16", "--output", dir.appending(path: "turn.png").path, "--quiet",
@@ -70,6 +72,7 @@ import Testing
   @Test("same arguments give byte-identical images whatever --threads")
   func deterministicOutputs() throws {
     let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     var files: [[Data]] = []
     for threads in ["1", "2"] {
       let out = dir.appending(path: "t\(threads).png").path
@@ -131,6 +134,7 @@ import Testing
   @Test("runtime errors exit 1 with one line naming the problem")
   func runtimeErrors() throws {
     let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let broken = dir.appending(path: "broken.obj")
     try Data("v 0 0 0\nv 1 0 0\nf 1 2 7\n".utf8).write(to: broken)
     let unknown = try CommandRunner.run([
@@ -162,6 +166,7 @@ import Testing
   @Test("printf patterns number the files; a stray % is taken literally")
   func outputPatterns() throws {
     let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     for (name, expected) in [
       ("img%03d.png", ["img000.png", "img001.png", "render.json"]),
       ("100%s.png", ["100%s_000.png", "100%s_001.png", "100%s.json"]),

@@ -295,6 +295,7 @@ import Testing
   @Test("a FIFO is refused, not read forever", .timeLimit(.minutes(1)))
   func fifoIsRefused() throws {
     let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let fifo = directory.appending(path: "pipe.npy")
     #expect(mkfifo(fifo.path, 0o600) == 0)
     #expect(throws: NPYError.self) { try NPYArray(contentsOf: fifo) }
