@@ -46,6 +46,8 @@ extension Tensor {
   public init(_ image: PNGImage) {
     self.init(
       shape: [image.height, image.width, image.channels],
-      scalars: image.pixels.lazy.map { Float($0) / 255 })
+      // An array, not a lazy map, which the cross-module generic initialiser would read
+      // element by element through unspecialised code.
+      scalars: ContiguousArray(image.pixels.map { Float($0) / 255 }))
   }
 }

@@ -218,7 +218,9 @@ extension Optimizer {
   /// A tensor of the network's element type from Double values.
   static func makeTensor(_ values: [Double], shape: [Int], type: ElementType) -> Tensor {
     switch type {
-    case .float32: Tensor(shape: shape, scalars: values.lazy.map { Float($0) })
+    // An array, not a lazy map: the tensor initialiser is generic across modules, and a lazy
+    // sequence would be read element by element through unspecialised generic code.
+    case .float32: Tensor(shape: shape, scalars: ContiguousArray(values.map { Float($0) }))
     case .float64: Tensor(shape: shape, float64Scalars: values)
     }
   }
