@@ -33,18 +33,9 @@ enum Elementwise {
             return
           }
           values[1].withPointer { second in
-            let relu = rectified && values.count == 2
-            if S.self == Float.self {
-              ElementwiseKernels.add(
-                Self.floats(first + range.lowerBound), Self.floats(second + range.lowerBound),
-                count: range.count, relu: relu,
-                into: UnsafeMutablePointer(mutating: Self.floats(target + range.lowerBound)))
-              return
-            }
-            for i in range {
-              let value = first[i] + second[i]
-              target[i] = relu ? (value > 0 ? value : 0) : value
-            }
+            S.add(
+              first + range.lowerBound, second + range.lowerBound, count: range.count,
+              relu: rectified && values.count == 2, into: target + range.lowerBound)
           }
         }
         guard values.count > 2 else { return }
@@ -64,8 +55,8 @@ enum Elementwise {
   }
 
   /// `gradient · [output > 0]` for `K` stacked cotangents (`gradient` holds `K` copies of
-  /// `output`'s shape), the backward pass of a ReLU; formed out of place so the mask is a
-  /// select, not a mispredicted branch around a store.
+  /// `output`'s shape), the backward pass of a ReLU (``EngineScalar/reluMask(_:by:count:into:)``
+  /// over the workers).
   static func reluMasked<S: EngineScalar>(
     _ gradient: ContiguousArray<S>, by output: ContiguousArray<S>
   ) -> ContiguousArray<S> {
@@ -79,26 +70,15 @@ enum Elementwise {
           let chunks = max(1, min(Workers.count, total / 65_536))
           Workers.split(sampleSize, workers: chunks) { _, range in
             for offset in stride(from: 0, to: total, by: sampleSize) {
-              if S.self == Float.self {
-                ElementwiseKernels.reluMask(
-                  Self.floats(g + offset + range.lowerBound), by: Self.floats(y + range.lowerBound),
-                  count: range.count,
-                  into: UnsafeMutablePointer(
-                    mutating: Self.floats(target + offset + range.lowerBound)))
-              } else {
-                for i in range { target[offset + i] = y[i] > 0 ? g[offset + i] : 0 }
-              }
+              S.reluMask(
+                g + offset + range.lowerBound, by: y + range.lowerBound, count: range.count,
+                into: target + offset + range.lowerBound)
             }
           }
         }
       }
       initialized = total
     }
-  }
-
-  /// `pointer` seen as Float32 elements (callers check `S.self == Float.self`).
-  private static func floats<S: EngineScalar>(_ pointer: UnsafePointer<S>) -> UnsafePointer<Float> {
-    UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
   }
 
   /// A Float32 tensor with elements drawn from `U[−bound, bound)` in row-major order.

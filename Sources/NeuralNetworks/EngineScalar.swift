@@ -25,6 +25,34 @@ protocol EngineScalar: BinaryFloatingPoint, Sendable {
   static func logarithm(_ x: Self) -> Self
   /// x^y for x > 0.
   static func power(_ x: Self, _ y: Self) -> Self
+  /// `result[i] = output[i] > 0 ? gradient[i] : 0` for `count` elements (a ReLU's backward
+  /// pass, formed out of place so the mask is a select, not a branch around a store).
+  static func reluMask(
+    _ gradient: UnsafePointer<Self>, by output: UnsafePointer<Self>, count: Int,
+    into result: UnsafeMutablePointer<Self>)
+  /// `result[i] = a[i] + b[i]`, then `max(·, 0)` when `relu`, for `count` elements.
+  static func add(
+    _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int, relu: Bool,
+    into result: UnsafeMutablePointer<Self>)
+}
+
+extension EngineScalar {
+  static func reluMask(
+    _ gradient: UnsafePointer<Self>, by output: UnsafePointer<Self>, count: Int,
+    into result: UnsafeMutablePointer<Self>
+  ) {
+    for i in 0..<count { result[i] = output[i] > 0 ? gradient[i] : 0 }
+  }
+
+  static func add(
+    _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int, relu: Bool,
+    into result: UnsafeMutablePointer<Self>
+  ) {
+    for i in 0..<count {
+      let value = a[i] + b[i]
+      result[i] = relu ? (value > 0 ? value : 0) : value
+    }
+  }
 }
 
 extension Float: EngineScalar {
@@ -48,6 +76,20 @@ extension Float: EngineScalar {
   static func exponential(_ x: Float) -> Float { Foundation.exp(x) }
   static func logarithm(_ x: Float) -> Float { Foundation.log(x) }
   static func power(_ x: Float, _ y: Float) -> Float { Foundation.pow(x, y) }
+  /// In vectorised C (``Tensors/ElementwiseKernels``).
+  static func reluMask(
+    _ gradient: UnsafePointer<Float>, by output: UnsafePointer<Float>, count: Int,
+    into result: UnsafeMutablePointer<Float>
+  ) {
+    ElementwiseKernels.reluMask(gradient, by: output, count: count, into: result)
+  }
+  /// In vectorised C (``Tensors/ElementwiseKernels``).
+  static func add(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int, relu: Bool,
+    into result: UnsafeMutablePointer<Float>
+  ) {
+    ElementwiseKernels.add(a, b, count: count, relu: relu, into: result)
+  }
 }
 
 extension Double: EngineScalar {

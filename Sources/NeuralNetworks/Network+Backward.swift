@@ -133,7 +133,7 @@ extension Network {
       outputGradients[index] = nil
       let node = nodes[index]
       let needed = node.inputs.map { $0 == Self.inputNode ? wantsInput : carries[$0] }
-      let start = ContinuousClock.now
+      let start = timing == nil ? nil : ContinuousClock.now
       let result = node.layer.backward(
         BackwardRequest(
           outputGradient: gradient,
@@ -142,12 +142,7 @@ extension Network {
           buffers: node.bufferPaths.map { tape.buffers[$0]! }, cache: tape.caches[index],
           mode: tape.mode, inputGradientsNeeded: needed,
           parameterGradientsNeeded: wantsParameters[index]))
-      if let timing {
-        let elapsed = ContinuousClock.now - start
-        timing(
-          index,
-          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-      }
+      if let timing, let start { timing(index, (ContinuousClock.now - start).inSeconds) }
       if wantsParameters[index] {
         for (path, value) in zip(node.parameterPaths, result.parameters)
         where selection.contains(path) {

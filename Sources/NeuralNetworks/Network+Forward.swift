@@ -145,9 +145,11 @@ extension Network {
       "Network: input is \(input.elementType) but the network is \(elementType)")
   }
 
-  func run(_ input: Tensor, mode: NetworkMode, recording: Bool, random: inout RandomGenerator)
-    -> Tape
-  {
+  /// The forward pass; `timing(node, seconds)`, when given, receives each node's forward time.
+  func run(
+    _ input: Tensor, mode: NetworkMode, recording: Bool, random: inout RandomGenerator,
+    timing: ((Int, Double) -> Void)? = nil
+  ) -> Tape {
     checkInput(input)
     var readers = [Int](repeating: 0, count: nodes.count)
     for node in nodes { for i in node.inputs where i != Self.inputNode { readers[i] += 1 } }
@@ -158,9 +160,11 @@ extension Network {
     for (index, node) in nodes.enumerated() {
       let inputs = node.inputs.map { $0 == Self.inputNode ? input : outputs[$0]! }
       var nodeBuffers = node.bufferPaths.map { buffers[$0]! }
+      let nodeParameters = node.parameterPaths.map { parameters[$0]! }
+      let start = timing == nil ? nil : ContinuousClock.now
       let (output, cache) = node.layer.forward(
-        inputs: inputs, parameters: node.parameterPaths.map { parameters[$0]! },
-        buffers: &nodeBuffers, context: &context)
+        inputs: inputs, parameters: nodeParameters, buffers: &nodeBuffers, context: &context)
+      if let timing, let start { timing(index, (ContinuousClock.now - start).inSeconds) }
       if mode == .training {
         for (path, value) in zip(node.bufferPaths, nodeBuffers) { buffers[path] = value }
       }
@@ -193,23 +197,10 @@ extension Network {
   /// - Parameter input: A batch `[N] + inputShape` of the network's element type.
   /// - Returns: Seconds per node, aligned with ``nodes``.
   package func layerSeconds(_ input: Tensor) -> [Double] {
-    checkInput(input)
-    var outputs = [Tensor?](repeating: nil, count: nodes.count)
     var seconds = [Double](repeating: 0, count: nodes.count)
-    var context = ForwardContext(
-      mode: .inference, isRecording: false, random: RandomGenerator(seed: 0))
-    for (index, node) in nodes.enumerated() {
-      let inputs = node.inputs.map { $0 == Self.inputNode ? input : outputs[$0]! }
-      var nodeBuffers = node.bufferPaths.map { buffers[$0]! }
-      let parameters = node.parameterPaths.map { self.parameters[$0]! }
-      let start = ContinuousClock.now
-      let (output, _) = node.layer.forward(
-        inputs: inputs, parameters: parameters, buffers: &nodeBuffers, context: &context)
-      let elapsed = ContinuousClock.now - start
-      seconds[index] =
-        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-      outputs[index] = output
-    }
+    var random = RandomGenerator(seed: 0)
+    _ = run(
+      input, mode: .inference, recording: false, random: &random, timing: { seconds[$0] = $1 })
     return seconds
   }
 }

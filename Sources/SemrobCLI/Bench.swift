@@ -60,10 +60,8 @@ struct BenchRender: ParsableCommand {
     for _ in 0..<runs {
       let start = ContinuousClock.now
       let images = renderer.render(posesList, threads: threadCount)
-      let elapsed = ContinuousClock.now - start
+      let seconds = (ContinuousClock.now - start).inSeconds
       checksum += images[images.count / 2].pixels[size * size * 3 / 2]
-      let seconds =
-        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
       rates.append(Double(poses) / seconds)
     }
     rates.sort()

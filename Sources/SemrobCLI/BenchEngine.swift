@@ -109,11 +109,7 @@ struct BenchEngine: ParsableCommand {
     for _ in 0..<warmup { step() }
     var samples: [Double] = []
     for _ in 0..<repeats {
-      let start = ContinuousClock.now
-      step()
-      let elapsed = ContinuousClock.now - start
-      samples.append(
-        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+      samples.append(ContinuousClock().measure(step).inSeconds)
     }
     let median = samples.sorted()[samples.count / 2]
     var result = EngineBenchResult(

@@ -9,48 +9,64 @@ import Tensors
 /// - fewer units (batch 1): im2col/col2im are split by input channel and the GEMMs by output
 ///   blocks, so one image still uses every core.
 extension ConvolutionGeometry {
-  /// Fills rows of `columns` (`[columnRows, positions]`, rows `rowStride` apart, default
-  /// `positions`) for the input channels `channels` of the group whose planes start at `source`.
-  func im2col<S: EngineScalar>(
-    _ source: UnsafePointer<S>, into columns: UnsafeMutablePointer<S>,
-    channels: Range<Int>? = nil, rowStride: Int? = nil
+  /// Calls `body` for every im2col row of the input channels `channels` (default the group's),
+  /// in row order: the row index, the channel, the tap's input-row offset `i·d_h − p_h` (output
+  /// row `oh` reads input row `oh·s_h + offset`), the output rows and columns whose tap lies
+  /// inside the plane, and the input column the first of those columns reads.
+  private func forEachColumnRow(
+    channels: Range<Int>?,
+    _ body: (
+      _ row: Int, _ channel: Int, _ rowOffset: Int, _ rows: Range<Int>, _ columns: Range<Int>,
+      _ firstColumn: Int
+    ) -> Void
   ) {
     let (kh, kw) = (layer.kernelSize[0], layer.kernelSize[1])
     let (sh, sw) = (layer.stride[0], layer.stride[1])
     let (ph, pw) = (layer.padding[0], layer.padding[1])
     let (dh, dw) = (layer.dilation[0], layer.dilation[1])
     let channelRange = channels ?? 0..<groupInputChannels
-    let lineStride = rowStride ?? positions
     var row = channelRange.lowerBound * kh * kw
     for c in channelRange {
-      let plane = source + c * height * width
       for i in 0..<kh {
         let rows = Self.validRange(
           offset: i * dh - ph, stride: sh, size: height, outputs: outputHeight)
         for j in 0..<kw {
-          let columnsRange = Self.validRange(
+          let columns = Self.validRange(
             offset: j * dw - pw, stride: sw, size: width, outputs: outputWidth)
-          let target = columns + row * lineStride
+          body(row, c, i * dh - ph, rows, columns, columns.lowerBound * sw - pw + j * dw)
           row += 1
-          for oh in 0..<outputHeight {
-            let line = target + oh * outputWidth
-            guard rows.contains(oh), !columnsRange.isEmpty else {
-              line.update(repeating: 0, count: outputWidth)
-              continue
-            }
-            let inputRow = plane + (oh * sh - ph + i * dh) * width
-            line.update(repeating: 0, count: columnsRange.lowerBound)
-            let start = columnsRange.lowerBound * sw - pw + j * dw
-            if sw == 1 {
-              (line + columnsRange.lowerBound).update(
-                from: inputRow + start, count: columnsRange.count)
-            } else {
-              for (k, ow) in columnsRange.enumerated() { line[ow] = inputRow[start + k * sw] }
-            }
-            (line + columnsRange.upperBound).update(
-              repeating: 0, count: outputWidth - columnsRange.upperBound)
-          }
         }
+      }
+    }
+  }
+
+  /// Fills rows of `columns` (`[columnRows, positions]`, rows `rowStride` apart, default
+  /// `positions`) for the input channels `channels` of the group whose planes start at `source`.
+  func im2col<S: EngineScalar>(
+    _ source: UnsafePointer<S>, into columns: UnsafeMutablePointer<S>,
+    channels: Range<Int>? = nil, rowStride: Int? = nil
+  ) {
+    let (sh, sw) = (layer.stride[0], layer.stride[1])
+    let lineStride = rowStride ?? positions
+    forEachColumnRow(channels: channels) { row, c, rowOffset, rows, columnsRange, start in
+      let plane = source + c * height * width
+      let target = columns + row * lineStride
+      for oh in 0..<outputHeight {
+        let line = target + oh * outputWidth
+        guard rows.contains(oh), !columnsRange.isEmpty else {
+          line.update(repeating: 0, count: outputWidth)
+          continue
+        }
+        let inputRow = plane + (oh * sh + rowOffset) * width
+        line.update(repeating: 0, count: columnsRange.lowerBound)
+        if sw == 1 {
+          (line + columnsRange.lowerBound).update(
+            from: inputRow + start, count: columnsRange.count)
+        } else {
+          for (k, ow) in columnsRange.enumerated() { line[ow] = inputRow[start + k * sw] }
+        }
+        (line + columnsRange.upperBound).update(
+          repeating: 0, count: outputWidth - columnsRange.upperBound)
       }
     }
   }
@@ -61,30 +77,15 @@ extension ConvolutionGeometry {
     _ columns: UnsafePointer<S>, addingInto target: UnsafeMutablePointer<S>,
     channels: Range<Int>? = nil
   ) {
-    let (kh, kw) = (layer.kernelSize[0], layer.kernelSize[1])
     let (sh, sw) = (layer.stride[0], layer.stride[1])
-    let (ph, pw) = (layer.padding[0], layer.padding[1])
-    let (dh, dw) = (layer.dilation[0], layer.dilation[1])
-    let channelRange = channels ?? 0..<groupInputChannels
-    var row = channelRange.lowerBound * kh * kw
-    for c in channelRange {
+    forEachColumnRow(channels: channels) { row, c, rowOffset, rows, columnsRange, start in
+      guard !columnsRange.isEmpty else { return }
       let plane = target + c * height * width
-      for i in 0..<kh {
-        let rows = Self.validRange(
-          offset: i * dh - ph, stride: sh, size: height, outputs: outputHeight)
-        for j in 0..<kw {
-          let columnsRange = Self.validRange(
-            offset: j * dw - pw, stride: sw, size: width, outputs: outputWidth)
-          let source = columns + row * positions
-          row += 1
-          guard !columnsRange.isEmpty else { continue }
-          let start = columnsRange.lowerBound * sw - pw + j * dw
-          for oh in rows {
-            let line = source + oh * outputWidth
-            let inputRow = plane + (oh * sh - ph + i * dh) * width + start
-            for (k, ow) in columnsRange.enumerated() { inputRow[k * sw] += line[ow] }
-          }
-        }
+      let source = columns + row * positions
+      for oh in rows {
+        let line = source + oh * outputWidth
+        let inputRow = plane + (oh * sh + rowOffset) * width + start
+        for (k, ow) in columnsRange.enumerated() { inputRow[k * sw] += line[ow] }
       }
     }
   }
@@ -195,8 +196,9 @@ extension ConvolutionGeometry {
     let count = request.cotangentCount
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
-    // Float32 input gradients run on semrob's packed GEMM where available; the loops below
-    // then form only the parameter gradients.
+    // Float32 input gradients run on semrob's kernels where available (the direct convolution
+    // for stride-1 layers, else the packed GEMM and col2im); the loops below then form only
+    // the parameter gradients.
     let packedInput =
       request.inputGradientsNeeded[0] && S.self == Float.self && PackedGEMM.isEnabled
     let wantsInput = request.inputGradientsNeeded[0] && !packedInput

@@ -334,14 +334,12 @@ extension ConvolutionGeometry {
       columnGradients.deallocate()
       workspaces.deallocate()
     }
-    // col2im adds into ∂X; pointwise products overwrite it.
-    var dx = ContiguousArray<Float>(
-      repeating: 0, count: isPointwise ? 0 : samples * cin * planeSize)
-    if isPointwise {
-      dx = ContiguousArray(unsafeUninitializedCapacity: samples * cin * planeSize) { _, count in
-        count = samples * cin * planeSize
-      }
-    }
+    // col2im adds into ∂X, zeroed; pointwise products overwrite it, so it is left unset.
+    let count = samples * cin * planeSize
+    var dx =
+      isPointwise
+      ? ContiguousArray<Float>(unsafeUninitializedCapacity: count) { $1 = count }
+      : ContiguousArray<Float>(repeating: 0, count: count)
     dy.withPointer { gp in
       dx.withMutablePointer { dxp in
         nonisolated(unsafe) let target = dxp

@@ -209,7 +209,7 @@ public struct Trainer: Sendable {
       lossSum += batchLoss * Double(labels.count)
       correct += batchCorrect
       seen += labels.count
-      let seconds = Self.seconds(clock.now - batchStart)
+      let seconds = (clock.now - batchStart).inSeconds
       events(
         .batchFinished(
           BatchReport(
@@ -219,7 +219,7 @@ public struct Trainer: Sendable {
     }
     state.epochsCompleted += 1
     finished = true
-    let elapsed = Self.seconds(clock.now - epochStart)
+    let elapsed = (clock.now - epochStart).inSeconds
     sessionSeconds += elapsed
     sessionEpochs += 1
     let remaining = max(0, configuration.epochs - state.epochsCompleted)
@@ -444,11 +444,5 @@ extension Trainer {
       if best == label { correct += 1 }
     }
     return correct
-  }
-
-  /// A duration in seconds.
-  static func seconds(_ duration: Duration) -> Double {
-    let (seconds, attoseconds) = duration.components
-    return Double(seconds) + Double(attoseconds) * 1e-18
   }
 }
