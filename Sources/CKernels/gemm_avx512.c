@@ -17,7 +17,7 @@
 #define GEMM_MC 256
 #endif
 #ifndef GEMM_NC
-#define GEMM_NC 1536
+#define GEMM_NC 768
 #endif
 #define GEMM_NAME(x) semrob_avx512_##x
 
@@ -75,7 +75,15 @@ static inline void micro_store(long kc, const float *restrict a, const float *re
     acc[r][1] = _mm512_setzero_ps();
     acc[r][2] = _mm512_setzero_ps();
   }
+  // The addend's 24 lines (8 rows × 3) come from memory: one prefetch per depth step, so they
+  // arrive by the epilogue without filling the miss buffers at once (loading them only there
+  // stalls the tile on memory latency).
+  long fetched = addend ? 0 : 3 * GEMM_MR;
   for (long p = 0; p < kc; p++) {
+    if (fetched < 3 * GEMM_MR) {
+      _mm_prefetch((const char *)(addend + fetched / 3 * ldc + 16 * (fetched % 3)), _MM_HINT_T0);
+      fetched++;
+    }
     __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32);
 #pragma clang loop unroll(full)
     for (int r = 0; r < GEMM_MR; r++) {

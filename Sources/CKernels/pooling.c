@@ -2,6 +2,7 @@
 // window sums over padded planes, and zero padding. The loops run along output rows; AVX-512
 // versions (selected at run time) vectorise short rows with masks.
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "CKernels.h"
@@ -61,8 +62,10 @@ static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 #include <immintrin.h>
 
 // AVX-512: 16 outputs of a row per step for strides 1 and 2 (stride 2 takes the even lanes of
-// two loads with one permute), the row's tail under masks, so short rows are vectorised too;
-// other strides go element by element.
+// two loads with one permute); other strides go element by element. Each input row a window
+// reads is first staged into a line padded with −∞ on both sides (and 32 floats of slack), so
+// every tap is two whole unmasked loads: masked loads whose masked-off lanes run past the row
+// (or with an empty mask) are several times slower than the whole kernel on some CPUs.
 __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_PARAMETERS {
   if (stride_w > 2) {
     return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h,
@@ -77,11 +80,43 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
   const __m512i none = _mm512_set1_epi32(-1);
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 lowest = _mm512_set1_ps(-__builtin_inff());
+  // Staged line: column x of the row at pad_w + x, −∞ elsewhere. Taps read up to column
+  // (out_w + 15)·stride_w + kernel_w of it, whole vectors of 32 at stride 2.
+  long line_length = ((out_w + 15) / 16 * 16) * stride_w + kernel_w + pad_w + width + 32;
+  line_length = (line_length + 15) / 16 * 16;
+  // One staged line per kernel row, in a ring keyed by input row (each row serves up to
+  // ⌈kernel_h / stride_h⌉ output rows).
+  float *lines = aligned_alloc(64, sizeof(float) * (size_t)(kernel_h * line_length));
+  long *staged_row = malloc(sizeof(long) * (size_t)kernel_h);
+  if (!lines || !staged_row) {
+    free(lines);
+    free(staged_row);
+    return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h,
+                             stride_w, pad_h, pad_w, out_h, out_w, output, indices);
+  }
+  for (long l = 0; l < kernel_h * line_length; l += 16) _mm512_store_ps(lines + l, lowest);
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
     float *target = output + plane * out_h * out_w;
+    for (long i = 0; i < kernel_h; i++) staged_row[i] = -1;
     for (long oh = 0; oh < out_h; oh++) {
       float *row = target + oh * out_w;
+      // Stage the rows of this output row's windows that are not staged yet.
+      for (long i = 0; i < kernel_h; i++) {
+        long y = oh * stride_h - pad_h + i;
+        if (y < 0 || y >= height) continue;
+        long slot = y % kernel_h;
+        if (staged_row[slot] == y) continue;
+        staged_row[slot] = y;
+        float *middle = lines + slot * line_length + pad_w;
+        const float *from = source + y * width;
+        long x = 0;
+        for (; x + 16 <= width; x += 16) _mm512_storeu_ps(middle + x, _mm512_loadu_ps(from + x));
+        if (x < width) {
+          __mmask16 tail = (__mmask16)((1u << (width - x)) - 1);
+          _mm512_mask_storeu_ps(middle + x, tail, _mm512_maskz_loadu_ps(tail, from + x));
+        }
+      }
       for (long ow = 0; ow < out_w; ow += 16) {
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
@@ -90,37 +125,17 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
         for (long i = 0; i < kernel_h; i++) {
           long y = oh * stride_h - pad_h + i;
           if (y < 0 || y >= height) continue;
-          const float *line = source + y * width;
+          const float *line = lines + (y % kernel_h) * line_length;
           for (long j = 0; j < kernel_w; j++) {
-            // Element e of the loads is column first + e: inside the row and needed by a used
-            // lane, else −∞ (padding and clipped windows never win, as in PyTorch).
+            // Lane e reads column first + e·stride_w (−∞ outside the row: padding and clipped
+            // windows never win, as in PyTorch).
             long first = ow * stride_w - pad_w + j;
-            long span = stride_w * (lanes - 1) + 1;
-            long low = first < 0 ? -first : 0;
-            long high = width - first < span ? width - first : span;
-            uint64_t inside = high > low ? ((high >= 64 ? ~0ull : (1ull << high) - 1) &
-                                            ~((1ull << low) - 1))
-                                         : 0;
-            const float *from = line + first;
-            float staged[32];
-            if (low > 0) {
-              // The window starts left of the row: stage the elements, so no load begins
-              // before the row (masked loads whose masked-off lanes cross into another cache
-              // line or page can be slow).
-              for (long e = 0; e < 32; e++) {
-                staged[e] = (inside >> e) & 1 ? line[first + e] : -__builtin_inff();
-              }
-              from = staged;
-              inside = 0xffffffffull;
-            }
-            __m512 value;
-            if (stride_w == 1) {
-              value = _mm512_mask_loadu_ps(lowest, (__mmask16)inside, from);
-            } else {
-              value = _mm512_permutex2var_ps(
-                  _mm512_mask_loadu_ps(lowest, (__mmask16)inside, from), evens,
-                  _mm512_mask_loadu_ps(lowest, (__mmask16)(inside >> 16), from + 16));
-            }
+            const float *from = line + pad_w + first;
+            __m512 value =
+                stride_w == 1
+                    ? _mm512_loadu_ps(from)
+                    : _mm512_permutex2var_ps(_mm512_loadu_ps(from), evens,
+                                             _mm512_loadu_ps(from + 16));
             unordered |= _mm512_mask_cmp_ps_mask(used, value, value, _CMP_UNORD_Q);
             if (indices) {
               // Lanes whose tap lies inside the row: first + e·stride_w in [0, width).
@@ -148,6 +163,8 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
       }
     }
   }
+  free(lines);
+  free(staged_row);
   return !unordered;
 }
 #endif
