@@ -14,8 +14,9 @@ import Testing
   ///
   /// Channel counts that fill one, two or three
   /// 16-channel vectors and partial 48-channel blocks, partial 8-position tiles, tiles across
-  /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers, and
-  /// a shallow layer with wide rows (the row-wise kernel, 48-position tiles with a masked tail).
+  /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers (a
+  /// deep one on the direct kernel for one image, on the packed GEMM for three), and a shallow
+  /// layer with wide rows (the row-wise kernel, 48-position tiles with a masked tail).
   /// Input gradients of ungrouped stride-1 layers run as direct convolutions of the output
   /// gradient, padded by kernel − 1 − padding (the full kernel − 1 for "no padding").
   static let layers: [(String, Convolution2D)] = [
@@ -37,6 +38,10 @@ import Testing
         inputChannels: 6, outputChannels: 20, kernelSize: 5, stride: 1, padding: 2, dilation: 2)
     ),
     ("16→100 1×1", Convolution2D(inputChannels: 16, outputChannels: 100, kernelSize: 1)),
+    (
+      "80→60 1×1 stride 2",
+      Convolution2D(inputChannels: 80, outputChannels: 60, kernelSize: 1, stride: 2)
+    ),
     (
       "8→12 3×3 groups 4",
       Convolution2D(inputChannels: 8, outputChannels: 12, kernelSize: 3, padding: 1, groups: 4)
