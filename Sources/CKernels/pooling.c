@@ -1,5 +1,5 @@
-// Pooling and padding kernels: max pooling (padding and clipped windows count as −∞),
-// window sums over padded planes, and zero padding. The loops run along output rows; AVX-512
+// Pooling kernels: max pooling (padding and clipped windows count as −∞) and window
+// averages over zero-padded planes. The loops run along output rows; AVX-512
 // versions (selected at run time) vectorise short rows with masks.
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +61,37 @@ static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+// Stages the input rows of output row oh's windows (first_y = oh·stride_h − pad_h onwards)
+// into `lines`, a ring of kernel_h lines keyed by row (slot y mod kernel_h; staged_row[slot]
+// is the row it holds), copying only rows not staged yet: row y's column x goes to
+// pad_w + x, the rest of a line keeps its fill. line_of[i] is window row i's line, or NULL
+// for a row outside the plane.
+__attribute__((target("avx512f,avx2,fma"))) static inline void stage_window_rows(
+    const float *source, long height, long width, long kernel_h, long first_y, long pad_w,
+    float *lines, long line_length, long *staged_row, const float **line_of) {
+  long slot = first_y % kernel_h;
+  if (slot < 0) slot += kernel_h;
+  for (long i = 0; i < kernel_h; i++, slot = slot + 1 == kernel_h ? 0 : slot + 1) {
+    long y = first_y + i;
+    if (y < 0 || y >= height) {
+      line_of[i] = NULL;
+      continue;
+    }
+    float *line = lines + slot * line_length;
+    line_of[i] = line;
+    if (staged_row[slot] == y) continue;
+    staged_row[slot] = y;
+    float *middle = line + pad_w;
+    const float *from = source + y * width;
+    long x = 0;
+    for (; x + 16 <= width; x += 16) _mm512_storeu_ps(middle + x, _mm512_loadu_ps(from + x));
+    if (x < width) {
+      __mmask16 tail = (__mmask16)((1u << (width - x)) - 1);
+      _mm512_mask_storeu_ps(middle + x, tail, _mm512_maskz_loadu_ps(tail, from + x));
+    }
+  }
+}
+
 // AVX-512: 16 outputs of a row per step for strides 1 and 2 (stride 2 takes the even lanes of
 // two loads with one permute); other strides go element by element. Each input row a window
 // reads is first staged into a line padded with −∞ on both sides (and 32 floats of slack), so
@@ -101,22 +132,9 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
     for (long i = 0; i < kernel_h; i++) staged_row[i] = -1;
     for (long oh = 0; oh < out_h; oh++) {
       float *row = target + oh * out_w;
-      // Stage the rows of this output row's windows that are not staged yet.
-      for (long i = 0; i < kernel_h; i++) {
-        long y = oh * stride_h - pad_h + i;
-        if (y < 0 || y >= height) continue;
-        long slot = y % kernel_h;
-        if (staged_row[slot] == y) continue;
-        staged_row[slot] = y;
-        float *middle = lines + slot * line_length + pad_w;
-        const float *from = source + y * width;
-        long x = 0;
-        for (; x + 16 <= width; x += 16) _mm512_storeu_ps(middle + x, _mm512_loadu_ps(from + x));
-        if (x < width) {
-          __mmask16 tail = (__mmask16)((1u << (width - x)) - 1);
-          _mm512_mask_storeu_ps(middle + x, tail, _mm512_maskz_loadu_ps(tail, from + x));
-        }
-      }
+      const float *line_of[kernel_h];
+      stage_window_rows(source, height, width, kernel_h, oh * stride_h - pad_h, pad_w, lines,
+                        line_length, staged_row, line_of);
       for (long ow = 0; ow < out_w; ow += 16) {
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
@@ -124,8 +142,8 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
         __m512i best_index = none;
         for (long i = 0; i < kernel_h; i++) {
           long y = oh * stride_h - pad_h + i;
-          if (y < 0 || y >= height) continue;
-          const float *line = lines + (y % kernel_h) * line_length;
+          const float *line = line_of[i];
+          if (!line) continue;
           for (long j = 0; j < kernel_w; j++) {
             // Lane e reads column first + e·stride_w (−∞ outside the row: padding and clipped
             // windows never win, as in PyTorch).
@@ -182,154 +200,99 @@ int semrob_max_pool(const float *input, long planes, long height, long width, lo
                            pad_h, pad_w, out_h, out_w, output, indices);
 }
 
-// Window sums over zero-padded planes: output[p][y][x] = Σ_{i<kernel_h, j<kernel_w}
-// input[p][y·stride_h + i][x·stride_w + j]. Tap-outer loops run along whole output rows.
-#define BOX_SUM_BODY                                                                         \
-  {                                                                                         \
-    for (long plane = 0; plane < planes; plane++) {                                         \
-      const float *source = input + plane * height * width;                                 \
-      float *target = output + plane * out_h * out_w;                                       \
-      for (long oh = 0; oh < out_h; oh++) {                                                 \
-        float *restrict row = target + oh * out_w;                                          \
-        for (long ow = 0; ow < out_w; ow++) row[ow] = 0;                                    \
-        for (long i = 0; i < kernel_h; i++) {                                               \
-          const float *restrict line = source + (oh * stride_h + i) * width;                \
-          if (stride_w == 1) {                                                              \
-            for (long j = 0; j < kernel_w; j++) {                                           \
-              const float *restrict tap = line + j;                                         \
-              for (long ow = 0; ow < out_w; ow++) row[ow] += tap[ow];                       \
-            }                                                                               \
-          } else {                                                                          \
-            /* Strided windows (few outputs, e.g. a global average): each output's taps */  \
-            /* in one register, in the same order. */                                        \
-            for (long ow = 0; ow < out_w; ow++) {                                           \
-              const float *tap = line + ow * stride_w;                                      \
-              float total = row[ow];                                                        \
-              for (long j = 0; j < kernel_w; j++) total += tap[j];                          \
-              row[ow] = total;                                                              \
-            }                                                                               \
-          }                                                                                 \
-        }                                                                                   \
-      }                                                                                     \
-    }                                                                                       \
-  }
-
-#define BOX_SUM_PARAMETERS                                                                  \
+// Window averages over zero-padded planes: output[p][y][x] = (Σ_{i<kernel_h, j<kernel_w}
+// padded[p][y·stride_h + i][x·stride_w + j]) / divisors[y·out_w + x], the taps summed in
+// row-major window order from 0 (padding adds zeros), every window inside the padded plane.
+#define BOX_AVERAGE_PARAMETERS                                                              \
   (const float *input, long planes, long height, long width, long kernel_h, long kernel_w,  \
-   long stride_h, long stride_w, long out_h, long out_w, float *output)
+   long stride_h, long stride_w, long pad_h, long pad_w, long out_h, long out_w,            \
+   const float *divisors, float *output)
 
-static void box_sum_baseline BOX_SUM_PARAMETERS BOX_SUM_BODY
-
-#if defined(__x86_64__)
-// AVX-512 at stride 1: 16 outputs per step, the row's tail under a mask, so the short rows of
-// late layers (7 to 15 wide) are vectorised too.
-__attribute__((target("avx512f,avx2,fma"))) static void box_sum_avx512 BOX_SUM_PARAMETERS {
-  if (stride_w != 1) {
-    box_sum_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w, out_h,
-                     out_w, output);
-    return;
-  }
+static void box_average_baseline BOX_AVERAGE_PARAMETERS {
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
     float *target = output + plane * out_h * out_w;
     for (long oh = 0; oh < out_h; oh++) {
-      for (long ow = 0; ow < out_w; ow += 16) {
-        long lanes = out_w - ow < 16 ? out_w - ow : 16;
-        __mmask16 mask = (__mmask16)((1u << lanes) - 1);
-        __m512 total = _mm512_setzero_ps();
+      for (long ow = 0; ow < out_w; ow++) {
+        float total = 0;
         for (long i = 0; i < kernel_h; i++) {
-          const float *line = source + (oh * stride_h + i) * width + ow;
+          long y = oh * stride_h - pad_h + i;
           for (long j = 0; j < kernel_w; j++) {
-            total = _mm512_add_ps(total, _mm512_maskz_loadu_ps(mask, line + j));
+            long x = ow * stride_w - pad_w + j;
+            total += y >= 0 && y < height && x >= 0 && x < width ? source[y * width + x] : 0.0f;
           }
         }
-        _mm512_mask_storeu_ps(target + oh * out_w + ow, mask, total);
+        target[oh * out_w + ow] = total / divisors[oh * out_w + ow];
       }
     }
   }
 }
-#endif
 
-void semrob_box_sum(const float *input, long planes, long height, long width, long kernel_h,
-                    long kernel_w, long stride_h, long stride_w, long out_h, long out_w,
-                    float *output) {
 #if defined(__x86_64__)
-  int isa = cached_isa();
-  if (isa == SEMROB_ISA_AVX512) {
-    box_sum_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w, out_h,
-                   out_w, output);
+// AVX-512 for strides 1 and 2: input rows staged into zero-padded lines (as in max pooling),
+// 16 outputs per step from whole unmasked loads, the division vectorised too.
+__attribute__((target("avx512f,avx2,fma"))) static void box_average_avx512
+BOX_AVERAGE_PARAMETERS {
+  long line_length = ((out_w + 15) / 16 * 16) * stride_w + kernel_w + pad_w + width + 32;
+  line_length = (line_length + 15) / 16 * 16;
+  float *lines = stride_w <= 2 ? aligned_alloc(64, sizeof(float) * (size_t)(kernel_h * line_length))
+                               : NULL;
+  long *staged_row = lines ? malloc(sizeof(long) * (size_t)kernel_h) : NULL;
+  if (!staged_row) {
+    free(lines);
+    box_average_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
+                         pad_h, pad_w, out_h, out_w, divisors, output);
     return;
   }
-#endif
-  box_sum_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w, out_h,
-                   out_w, output);
-}
-
-// Zero padding of planes (height × width → (height + 2·pad_h) × (width + 2·pad_w)).
-#define PAD_PARAMETERS                                                                      \
-  (const float *input, long planes, long height, long width, long pad_h, long pad_w,        \
-   float *output)
-
-static void pad_baseline PAD_PARAMETERS {
-  long padded_width = width + 2 * pad_w, padded_height = height + 2 * pad_h;
+  const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512 zero = _mm512_setzero_ps();
+  for (long l = 0; l < kernel_h * line_length; l += 16) _mm512_store_ps(lines + l, zero);
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
-    float *target = output + plane * padded_height * padded_width;
-    for (long i = 0; i < pad_h * padded_width; i++) target[i] = 0;
-    for (long y = 0; y < height; y++) {
-      float *row = target + (pad_h + y) * padded_width;
-      for (long x = 0; x < pad_w; x++) row[x] = 0;
-      memcpy(row + pad_w, source + y * width, (size_t)width * sizeof(float));
-      for (long x = pad_w + width; x < padded_width; x++) row[x] = 0;
-    }
-    float *bottom = target + (pad_h + height) * padded_width;
-    for (long i = 0; i < pad_h * padded_width; i++) bottom[i] = 0;
-  }
-}
-
-#if defined(__x86_64__)
-// AVX-512: each padded row written as masked 16-float vectors (short rows need no calls).
-__attribute__((target("avx512f,avx2,fma"))) static void pad_avx512 PAD_PARAMETERS {
-  long padded_width = width + 2 * pad_w, padded_height = height + 2 * pad_h;
-  __m512 zero = _mm512_setzero_ps();
-  for (long plane = 0; plane < planes; plane++) {
-    const float *source = input + plane * height * width;
-    float *target = output + plane * padded_height * padded_width;
-    for (long y = 0; y < padded_height; y++) {
-      float *row = target + y * padded_width;
-      long inside = y - pad_h;
-      if (inside < 0 || inside >= height) {
-        for (long x = 0; x < padded_width; x += 16) {
-          long lanes = padded_width - x < 16 ? padded_width - x : 16;
-          _mm512_mask_storeu_ps(row + x, (__mmask16)((1u << lanes) - 1), zero);
+    float *target = output + plane * out_h * out_w;
+    for (long i = 0; i < kernel_h; i++) staged_row[i] = -1;
+    for (long oh = 0; oh < out_h; oh++) {
+      const float *line_of[kernel_h];
+      stage_window_rows(source, height, width, kernel_h, oh * stride_h - pad_h, pad_w, lines,
+                        line_length, staged_row, line_of);
+      for (long ow = 0; ow < out_w; ow += 16) {
+        long lanes = out_w - ow < 16 ? out_w - ow : 16;
+        __mmask16 used = (__mmask16)((1u << lanes) - 1);
+        __m512 total = zero;
+        for (long i = 0; i < kernel_h; i++) {
+          int inside = line_of[i] != NULL;
+          const float *line = inside ? line_of[i] + ow * stride_w : NULL;
+          for (long j = 0; j < kernel_w; j++) {
+            // Rows of padding add zeros, in order, as the scalar sum does.
+            __m512 value = !inside ? zero
+                           : stride_w == 1
+                               ? _mm512_loadu_ps(line + j)
+                               : _mm512_permutex2var_ps(_mm512_loadu_ps(line + j), evens,
+                                                        _mm512_loadu_ps(line + j + 16));
+            total = _mm512_add_ps(total, value);
+          }
         }
-        continue;
+        __m512 divisor = _mm512_mask_loadu_ps(_mm512_set1_ps(1), used, divisors + oh * out_w + ow);
+        _mm512_mask_storeu_ps(target + oh * out_w + ow, used, _mm512_div_ps(total, divisor));
       }
-      // Zeros, the row (whole vectors, then a masked tail: loads never start before the row),
-      // zeros.
-      for (long x = 0; x < pad_w; x++) row[x] = 0;
-      const float *line = source + inside * width;
-      float *middle = row + pad_w;
-      long x = 0;
-      for (; x + 16 <= width; x += 16) _mm512_storeu_ps(middle + x, _mm512_loadu_ps(line + x));
-      if (x < width) {
-        __mmask16 tail = (__mmask16)((1u << (width - x)) - 1);
-        _mm512_mask_storeu_ps(middle + x, tail, _mm512_maskz_loadu_ps(tail, line + x));
-      }
-      for (long x = pad_w + width; x < padded_width; x++) row[x] = 0;
     }
   }
+  free(lines);
+  free(staged_row);
 }
 #endif
 
-void semrob_pad(const float *input, long planes, long height, long width, long pad_h,
-                long pad_w, float *output) {
+void semrob_box_average(const float *input, long planes, long height, long width,
+                        long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h,
+                        long pad_w, long out_h, long out_w, const float *divisors,
+                        float *output) {
 #if defined(__x86_64__)
-  int isa = cached_isa();
-  if (isa == SEMROB_ISA_AVX512) {
-    pad_avx512(input, planes, height, width, pad_h, pad_w, output);
+  if (cached_isa() == SEMROB_ISA_AVX512) {
+    box_average_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
+                       pad_h, pad_w, out_h, out_w, divisors, output);
     return;
   }
 #endif
-  pad_baseline(input, planes, height, width, pad_h, pad_w, output);
+  box_average_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
+                       pad_h, pad_w, out_h, out_w, divisors, output);
 }

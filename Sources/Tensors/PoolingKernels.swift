@@ -22,29 +22,22 @@ package enum PoolingKernels {
       padding.1, outputHeight, outputWidth, output, indices) != 0
   }
 
-  /// Window sums of `planes` Float32 planes of `height × width` (padding already applied):
-  /// `output[p][y][x] = Σ input[p][y·s_h + i][x·s_w + j]` over the `kernel` window, every window
-  /// inside the plane.
-  package static func boxSum(
+  /// Window averages of `planes` Float32 planes of `height × width`, zero-padded by `padding`.
+  ///
+  /// `output[p][y][x] = (Σ padded[p][y·s_h + i][x·s_w + j]) / divisors[y·W_out + x]` over the
+  /// `kernel` window (taps summed in row-major order from 0), every window inside the padded
+  /// plane. `divisors` holds `outputHeight × outputWidth` values.
+  package static func average(
     _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, kernel: (Int, Int),
-    stride: (Int, Int), outputHeight: Int, outputWidth: Int,
-    output: UnsafeMutablePointer<Float>
+    stride: (Int, Int), padding: (Int, Int), outputHeight: Int, outputWidth: Int,
+    divisors: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
   ) {
     precondition(
-      (outputHeight - 1) * stride.0 + kernel.0 <= height
-        && (outputWidth - 1) * stride.1 + kernel.1 <= width,
-      "PoolingKernels: windows must lie inside the plane")
-    semrob_box_sum(
-      input, planes, height, width, kernel.0, kernel.1, stride.0, stride.1, outputHeight,
-      outputWidth, output)
-  }
-
-  /// Copies `planes` Float32 planes of `height × width` into `output` with `padding` (rows,
-  /// columns) zeros on every side.
-  package static func pad(
-    _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, padding: (Int, Int),
-    output: UnsafeMutablePointer<Float>
-  ) {
-    semrob_pad(input, planes, height, width, padding.0, padding.1, output)
+      (outputHeight - 1) * stride.0 + kernel.0 <= height + 2 * padding.0
+        && (outputWidth - 1) * stride.1 + kernel.1 <= width + 2 * padding.1,
+      "PoolingKernels: windows must lie inside the padded plane")
+    semrob_box_average(
+      input, planes, height, width, kernel.0, kernel.1, stride.0, stride.1, padding.0,
+      padding.1, outputHeight, outputWidth, divisors, output)
   }
 }

@@ -458,6 +458,32 @@ import Testing
     }
   }
 
+  @Test(
+    "Float32 average pooling (vectorised path) equals the exact path within rounding: padding, strides, divisors, wide rows",
+    arguments: [
+      (3, 1, 1, true, [2, 3, 9, 37]), (3, 1, 1, false, [1, 2, 17, 40]),
+      (3, 2, 1, true, [1, 3, 21, 35]), (2, 2, 0, true, [2, 2, 8, 66]),
+      (5, 1, 2, false, [1, 2, 6, 19]), (3, 3, 1, true, [1, 2, 10, 23]),
+    ])
+  func vectorisedAveragePooling(
+    kernel: Int, stride: Int, padding: Int, countIncludePad: Bool, shape: [Int]
+  ) {
+    let layer = AveragePooling2D(
+      kernelSize: kernel, stride: stride, padding: padding, countIncludePad: countIncludePad)
+    var random = RandomGenerator(seed: UInt64(kernel * 10 + stride))
+    let values = (0..<shape.reduce(1, *)).map { _ in Float(random.nextUniform() * 2 - 1) }
+    let network = makeNetwork(inputShape: Array(shape.dropFirst())) { $0.add(layer, $0.input) }
+    let input = Tensor(shape: shape, scalars: values)
+    let single = network(input)
+    let exact = run(layer, input.converted(to: .float64))
+    #expect(single.shape == exact.shape)
+    // A window sum of at most 25 Float32 terms in [−1, 1], divided once: a few ulps of 25.
+    let label = "kernel \(kernel) stride \(stride) padding \(padding) include \(countIncludePad)"
+    for (a, b) in zip(single.scalars, exact.doubles) {
+      #expect(abs(Double(a) - b) <= 1e-5, "\(label): \(a) vs \(b)")
+    }
+  }
+
   /// `0, 1, 2, …` in Float64 with `shape`.
   func ramp(_ shape: [Int]) -> Tensor {
     Tensor(shape: shape, float64Scalars: (0..<shape.reduce(1, *)).map(Double.init))

@@ -96,17 +96,14 @@ int semrob_max_pool(const float *input, long planes, long height, long width, lo
                     long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w,
                     long out_h, long out_w, float *output, int32_t *indices);
 
-/// Window sums over planes (height × width, padding already applied): output[p][y][x] =
-/// Σ input[p][y·stride_h + i][x·stride_w + j] over i < kernel_h, j < kernel_w; every window
-/// must lie inside the plane.
-void semrob_box_sum(const float *input, long planes, long height, long width, long kernel_h,
-                    long kernel_w, long stride_h, long stride_w, long out_h, long out_w,
-                    float *output);
-
-/// Copies planes (height × width) into zero-padded planes ((height + 2·pad_h) ×
-/// (width + 2·pad_w)).
-void semrob_pad(const float *input, long planes, long height, long width, long pad_h,
-                long pad_w, float *output);
+/// Window averages over planes (height × width) with pad_h, pad_w zeros around each:
+/// output[p][y][x] = (Σ padded[p][y·stride_h + i][x·stride_w + j] over i < kernel_h,
+/// j < kernel_w, summed in that order from 0) / divisors[y·out_w + x]; every window must lie
+/// inside the padded plane.
+void semrob_box_average(const float *input, long planes, long height, long width,
+                        long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h,
+                        long pad_w, long out_h, long out_w, const float *divisors,
+                        float *output);
 
 /// Floats needed for the packed weights of semrob_conv_rows_run (out_channels rounded up to
 /// 8, times depth).

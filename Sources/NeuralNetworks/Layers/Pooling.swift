@@ -553,30 +553,9 @@ struct PoolingWindows {
   var outputHeight: Int { rows.count }
   var outputWidth: Int { columns.count }
 
-  /// `planes` Float32 planes of `height × width` with `padding` zeros around each, split over
-  /// `workers`.
-  static func padded(
-    _ values: ContiguousArray<Float>, planes: Int, height: Int, width: Int,
-    padding: (Int, Int), workers: Int
-  ) -> ContiguousArray<Float> {
-    let size = (height + 2 * padding.0) * (width + 2 * padding.1)
-    return ContiguousArray<Float>(unsafeUninitializedCapacity: planes * size) {
-      buffer, initialized in
-      nonisolated(unsafe) let target = buffer.baseAddress!
-      values.withPointer { source in
-        Workers.split(planes, workers: planes * size >= 65_536 ? workers : 1) { _, range in
-          PoolingKernels.pad(
-            source + range.lowerBound * height * width, planes: range.count, height: height,
-            width: width, padding: padding, output: target + range.lowerBound * size)
-        }
-      }
-      initialized = planes * size
-    }
-  }
-
-  /// Float32 average pooling as window sums in vectorised C over the planes (zero-padded
-  /// first when `padding` is not zero), each divided by its window's divisor (PyTorch's rule,
-  /// from the axes); planes are split over the engine's workers.
+  /// Float32 average pooling in vectorised C: window sums over the zero-padded planes, each
+  /// divided by its window's divisor (PyTorch's rule, from the axes); planes are split over the
+  /// engine's workers.
   ///
   /// The windows are `kernel` taken every `stride` from `padding` before the plane, as the
   /// axes were built. `nil` for Float64 and when a window reaches past the padded plane (ceil
@@ -585,39 +564,29 @@ struct PoolingWindows {
     _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
   ) -> Tensor? {
     let (batch, channels) = (x.shape[0], x.shape[1])
-    let (paddedHeight, paddedWidth) = (height + 2 * padding.0, width + 2 * padding.1)
     guard x.elementType == .float32,
-      (outputHeight - 1) * stride.0 + kernel.0 <= paddedHeight,
-      (outputWidth - 1) * stride.1 + kernel.1 <= paddedWidth
+      (outputHeight - 1) * stride.0 + kernel.0 <= height + 2 * padding.0,
+      (outputWidth - 1) * stride.1 + kernel.1 <= width + 2 * padding.1
     else { return nil }
     let planes = batch * channels
-    let workers = Workers.count
-    let padded =
-      padding == (0, 0)
-      ? x.scalars
-      : Self.padded(
-        x.scalars, planes: planes, height: height, width: width, padding: padding,
-        workers: workers)
+    let (height, width) = (self.height, self.width)
     let (outputHeight, outputWidth) = (self.outputHeight, self.outputWidth)
     let outputPlane = outputHeight * outputWidth
-    let divisors = (0..<outputPlane).map {
-      Float(rows.divisors[$0 / outputWidth] * columns.divisors[$0 % outputWidth])
-    }
+    let divisors = ContiguousArray<Float>(
+      (0..<outputPlane).map {
+        Float(rows.divisors[$0 / outputWidth] * columns.divisors[$0 % outputWidth])
+      })
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
       buffer, initialized in
       nonisolated(unsafe) let target = buffer.baseAddress!
-      padded.withUnsafeBufferPointer { source in
+      x.scalars.withPointer { source in
         divisors.withUnsafeBufferPointer { divisor in
-          Workers.split(planes, workers: min(workers, planes)) { _, range in
-            let out = target + range.lowerBound * outputPlane
-            PoolingKernels.boxSum(
-              source.baseAddress! + range.lowerBound * paddedHeight * paddedWidth,
-              planes: range.count, height: paddedHeight, width: paddedWidth, kernel: kernel,
-              stride: stride, outputHeight: outputHeight, outputWidth: outputWidth, output: out)
-            for plane in 0..<range.count {
-              let values = out + plane * outputPlane
-              for i in 0..<outputPlane { values[i] /= divisor[i] }
-            }
+          Workers.split(planes, workers: min(Workers.count, planes)) { _, range in
+            PoolingKernels.average(
+              source + range.lowerBound * height * width, planes: range.count, height: height,
+              width: width, kernel: kernel, stride: stride, padding: padding,
+              outputHeight: outputHeight, outputWidth: outputWidth,
+              divisors: divisor.baseAddress!, output: target + range.lowerBound * outputPlane)
           }
         }
       }
