@@ -61,14 +61,54 @@ static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-// Stages the input rows of output row oh's windows (first_y = oh·stride_h − pad_h onwards)
-// into `lines`, a ring of kernel_h lines keyed by row (slot y mod kernel_h; staged_row[slot]
-// is the row it holds), copying only rows not staged yet: row y's column x goes to
-// pad_w + x, the rest of a line keeps its fill. line_of[i] is window row i's line, or NULL
-// for a row outside the plane.
+// A ring of kernel_h staged input rows for window kernels at strides 1 and 2: row y's column x
+// at pad_w + x of its line, the rest of the line holding `fill` (−∞ for maxima, 0 for sums), and
+// 32 floats of slack, so every tap of a 16-output step is whole unmasked loads. Row y lives in
+// slot y mod kernel_h (rows of one output row's windows never share a slot) and each row is
+// copied once however many output rows read it.
+typedef struct {
+  float *lines;       // kernel_h lines of `length` floats, 64-byte aligned
+  long *staged_row;   // the row each slot holds, −1 for none
+  long length;
+  long kernel_h;
+} row_ring;
+
+// Allocates and fills the ring; 0 if memory ran out (the caller then uses its scalar path).
+__attribute__((target("avx512f,avx2,fma"))) static int ring_open(
+    row_ring *ring, long kernel_h, long kernel_w, long stride_w, long pad_w, long width,
+    long out_w, float fill) {
+  // Taps read up to column (out_w rounded up to 16)·stride_w + kernel_w, 32 floats at a time.
+  long length = ((out_w + 15) / 16 * 16) * stride_w + kernel_w + pad_w + width + 32;
+  ring->length = (length + 15) / 16 * 16;
+  ring->kernel_h = kernel_h;
+  ring->lines = aligned_alloc(64, sizeof(float) * (size_t)(kernel_h * ring->length));
+  ring->staged_row = malloc(sizeof(long) * (size_t)kernel_h);
+  if (!ring->lines || !ring->staged_row) {
+    free(ring->lines);
+    free(ring->staged_row);
+    return 0;
+  }
+  __m512 value = _mm512_set1_ps(fill);
+  for (long l = 0; l < kernel_h * ring->length; l += 16) _mm512_store_ps(ring->lines + l, value);
+  return 1;
+}
+
+// Forgets the staged rows (a new plane begins).
+static void ring_reset(row_ring *ring) {
+  for (long i = 0; i < ring->kernel_h; i++) ring->staged_row[i] = -1;
+}
+
+static void ring_close(row_ring *ring) {
+  free(ring->lines);
+  free(ring->staged_row);
+}
+
+// Stages the rows of one output row's windows (first_y = oh·stride_h − pad_h onwards) that are
+// not staged yet; line_of[i] is window row i's line, or NULL for a row outside the plane.
 __attribute__((target("avx512f,avx2,fma"))) static inline void stage_window_rows(
-    const float *source, long height, long width, long kernel_h, long first_y, long pad_w,
-    float *lines, long line_length, long *staged_row, const float **line_of) {
+    row_ring *ring, const float *source, long height, long width, long first_y, long pad_w,
+    const float **line_of) {
+  long kernel_h = ring->kernel_h;
   long slot = first_y % kernel_h;
   if (slot < 0) slot += kernel_h;
   for (long i = 0; i < kernel_h; i++, slot = slot + 1 == kernel_h ? 0 : slot + 1) {
@@ -77,10 +117,10 @@ __attribute__((target("avx512f,avx2,fma"))) static inline void stage_window_rows
       line_of[i] = NULL;
       continue;
     }
-    float *line = lines + slot * line_length;
+    float *line = ring->lines + slot * ring->length;
     line_of[i] = line;
-    if (staged_row[slot] == y) continue;
-    staged_row[slot] = y;
+    if (ring->staged_row[slot] == y) continue;
+    ring->staged_row[slot] = y;
     float *middle = line + pad_w;
     const float *from = source + y * width;
     long x = 0;
@@ -111,30 +151,19 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
   const __m512i none = _mm512_set1_epi32(-1);
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 lowest = _mm512_set1_ps(-__builtin_inff());
-  // Staged line: column x of the row at pad_w + x, −∞ elsewhere. Taps read up to column
-  // (out_w + 15)·stride_w + kernel_w of it, whole vectors of 32 at stride 2.
-  long line_length = ((out_w + 15) / 16 * 16) * stride_w + kernel_w + pad_w + width + 32;
-  line_length = (line_length + 15) / 16 * 16;
-  // One staged line per kernel row, in a ring keyed by input row (each row serves up to
-  // ⌈kernel_h / stride_h⌉ output rows).
-  float *lines = aligned_alloc(64, sizeof(float) * (size_t)(kernel_h * line_length));
-  long *staged_row = malloc(sizeof(long) * (size_t)kernel_h);
-  if (!lines || !staged_row) {
-    free(lines);
-    free(staged_row);
+  row_ring ring;
+  if (!ring_open(&ring, kernel_h, kernel_w, stride_w, pad_w, width, out_w, -__builtin_inff())) {
     return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h,
                              stride_w, pad_h, pad_w, out_h, out_w, output, indices);
   }
-  for (long l = 0; l < kernel_h * line_length; l += 16) _mm512_store_ps(lines + l, lowest);
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
     float *target = output + plane * out_h * out_w;
-    for (long i = 0; i < kernel_h; i++) staged_row[i] = -1;
+    ring_reset(&ring);
     for (long oh = 0; oh < out_h; oh++) {
       float *row = target + oh * out_w;
       const float *line_of[kernel_h];
-      stage_window_rows(source, height, width, kernel_h, oh * stride_h - pad_h, pad_w, lines,
-                        line_length, staged_row, line_of);
+      stage_window_rows(&ring, source, height, width, oh * stride_h - pad_h, pad_w, line_of);
       for (long ow = 0; ow < out_w; ow += 16) {
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
@@ -181,8 +210,7 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
       }
     }
   }
-  free(lines);
-  free(staged_row);
+  ring_close(&ring);
   return !unordered;
 }
 #endif
@@ -233,28 +261,22 @@ static void box_average_baseline BOX_AVERAGE_PARAMETERS {
 // 16 outputs per step from whole unmasked loads, the division vectorised too.
 __attribute__((target("avx512f,avx2,fma"))) static void box_average_avx512
 BOX_AVERAGE_PARAMETERS {
-  long line_length = ((out_w + 15) / 16 * 16) * stride_w + kernel_w + pad_w + width + 32;
-  line_length = (line_length + 15) / 16 * 16;
-  float *lines = stride_w <= 2 ? aligned_alloc(64, sizeof(float) * (size_t)(kernel_h * line_length))
-                               : NULL;
-  long *staged_row = lines ? malloc(sizeof(long) * (size_t)kernel_h) : NULL;
-  if (!staged_row) {
-    free(lines);
+  row_ring ring;
+  if (stride_w > 2 ||
+      !ring_open(&ring, kernel_h, kernel_w, stride_w, pad_w, width, out_w, 0.0f)) {
     box_average_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
                          pad_h, pad_w, out_h, out_w, divisors, output);
     return;
   }
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 zero = _mm512_setzero_ps();
-  for (long l = 0; l < kernel_h * line_length; l += 16) _mm512_store_ps(lines + l, zero);
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
     float *target = output + plane * out_h * out_w;
-    for (long i = 0; i < kernel_h; i++) staged_row[i] = -1;
+    ring_reset(&ring);
     for (long oh = 0; oh < out_h; oh++) {
       const float *line_of[kernel_h];
-      stage_window_rows(source, height, width, kernel_h, oh * stride_h - pad_h, pad_w, lines,
-                        line_length, staged_row, line_of);
+      stage_window_rows(&ring, source, height, width, oh * stride_h - pad_h, pad_w, line_of);
       for (long ow = 0; ow < out_w; ow += 16) {
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
@@ -277,8 +299,7 @@ BOX_AVERAGE_PARAMETERS {
       }
     }
   }
-  free(lines);
-  free(staged_row);
+  ring_close(&ring);
 }
 #endif
 
