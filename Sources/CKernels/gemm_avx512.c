@@ -13,9 +13,6 @@
 #ifndef GEMM_KC
 #define GEMM_KC 192
 #endif
-#ifndef GEMM_MC
-#define GEMM_MC 256
-#endif
 #ifndef GEMM_NC
 #define GEMM_NC 768
 #endif

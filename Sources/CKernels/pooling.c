@@ -1,6 +1,6 @@
 // Pooling kernels: max pooling (padding and clipped windows count as −∞) and window
-// averages over zero-padded planes. The loops run along output rows; AVX-512
-// versions (selected at run time) vectorise short rows with masks.
+// averages over zero-padded planes. The loops run along output rows; AVX-512 versions
+// (selected at run time) read the rows from staged, padded lines in whole vectors.
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,12 +282,11 @@ BOX_AVERAGE_PARAMETERS {
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
         __m512 total = zero;
         for (long i = 0; i < kernel_h; i++) {
-          int inside = line_of[i] != NULL;
-          const float *line = inside ? line_of[i] + ow * stride_w : NULL;
+          // Rows of padding would add zeros to a sum that starts at +0 (so is never −0): no-ops.
+          if (!line_of[i]) continue;
+          const float *line = line_of[i] + ow * stride_w;
           for (long j = 0; j < kernel_w; j++) {
-            // Rows of padding add zeros, in order, as the scalar sum does.
-            __m512 value = !inside ? zero
-                           : stride_w == 1
+            __m512 value = stride_w == 1
                                ? _mm512_loadu_ps(line + j)
                                : _mm512_permutex2var_ps(_mm512_loadu_ps(line + j), evens,
                                                         _mm512_loadu_ps(line + j + 16));

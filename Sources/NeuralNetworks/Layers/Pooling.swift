@@ -572,10 +572,9 @@ struct PoolingWindows {
     let (height, width) = (self.height, self.width)
     let (outputHeight, outputWidth) = (self.outputHeight, self.outputWidth)
     let outputPlane = outputHeight * outputWidth
-    let divisors = ContiguousArray<Float>(
-      (0..<outputPlane).map {
-        Float(rows.divisors[$0 / outputWidth] * columns.divisors[$0 % outputWidth])
-      })
+    let divisors = (0..<outputPlane).map {
+      Float(rows.divisors[$0 / outputWidth] * columns.divisors[$0 % outputWidth])
+    }
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: planes * outputPlane) {
       buffer, initialized in
       nonisolated(unsafe) let target = buffer.baseAddress!
