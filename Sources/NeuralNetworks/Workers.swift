@@ -29,11 +29,8 @@ enum Workers {
     }
     // The chunks touch disjoint memory (callers guarantee it); the closure is only called
     // while `split` runs.
-    withoutActuallyEscaping(body) { escapable in
-      let work = UncheckedSendable(escapable)
-      DispatchQueue.concurrentPerform(iterations: used) { worker in
-        work.value(worker, (worker * total / used)..<((worker + 1) * total / used))
-      }
+    WorkerPool.run(used) { worker in
+      body(worker, (worker * total / used)..<((worker + 1) * total / used))
     }
   }
 

@@ -128,4 +128,11 @@ void semrob_relu_mask(const float *gradient, const float *output, long count, fl
 /// result[i] = a[i] + b[i], then max(·, 0) when relu is set. result may alias a or b.
 void semrob_add(const float *a, const float *b, long count, int relu, float *result);
 
+/// Runs body(context, i) for every i in [0, count): index 0 on the calling thread, the others
+/// on persistent pool threads (started on first use; they poll for new work for half a
+/// millisecond after each job, then sleep). Returns after every index has finished, or returns
+/// 0 at once without running anything when the pool is busy (a nested or concurrent call) or
+/// unavailable on this system; the caller then runs the loop another way.
+int semrob_workers_run(long count, void (*body)(void *context, long index), void *context);
+
 #endif
