@@ -132,6 +132,107 @@ __attribute__((target("avx512f,avx2,fma"))) static inline void stage_window_rows
   }
 }
 
+// 2×2 windows at stride 2 without padding over planes of even height and width (VGG's max
+// pools, 4×4 → 2×2 adaptive averages): no staging and no per-plane set-up, which dominate
+// for the small planes of late layers. With half = width / 2 a multiple of 16, each pair of
+// input rows gives its output row 16 outputs per step; with half 1, 2, 4 or 8 the planes are
+// one flat sequence of row pairs (a row pair is 4·half floats, so 64 floats make 16 outputs),
+// and permutations pick each tap. `average` sums the taps (0 + x00 + x01 + x10 + x11, the
+// order of the exact path) and divides by 4; otherwise the maximum, with NaN inputs reported
+// by a return of 0. Returns -1 (nothing done) for other widths.
+__attribute__((target("avx512f,avx2,fma"))) static int pool2x2_avx512(const float *input,
+                                                                     long planes, long height,
+                                                                     long width, int average,
+                                                                     float *output) {
+  long half = width / 2;
+  __mmask16 unordered = 0;
+  const __m512 four = _mm512_set1_ps(4), zero = _mm512_setzero_ps();
+#define POOL2X2_COMBINE(x00, x01, x10, x11)                                                 \
+  (average ? _mm512_div_ps(                                                                 \
+                 _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(_mm512_add_ps(zero, x00), x01), x10), \
+                               x11),                                                        \
+                 four)                                                                      \
+           : _mm512_max_ps(_mm512_max_ps(x00, x01), _mm512_max_ps(x10, x11)))
+  if (half % 16 == 0) {
+    const __m512i evens =
+        _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i odds = _mm512_add_epi32(evens, _mm512_set1_epi32(1));
+    long pairs = planes * height / 2;
+    for (long p = 0; p < pairs; p++) {
+      const float *top = input + 2 * p * width, *bottom = top + width;
+      float *row = output + p * half;
+      for (long x = 0; x < half; x += 16) {
+        __m512 t0 = _mm512_loadu_ps(top + 2 * x), t1 = _mm512_loadu_ps(top + 2 * x + 16);
+        __m512 b0 = _mm512_loadu_ps(bottom + 2 * x), b1 = _mm512_loadu_ps(bottom + 2 * x + 16);
+        if (!average) {
+          unordered |= _mm512_cmp_ps_mask(t0, b0, _CMP_UNORD_Q) |
+                       _mm512_cmp_ps_mask(t1, b1, _CMP_UNORD_Q);
+        }
+        __m512 x00 = _mm512_permutex2var_ps(t0, evens, t1);
+        __m512 x01 = _mm512_permutex2var_ps(t0, odds, t1);
+        __m512 x10 = _mm512_permutex2var_ps(b0, evens, b1);
+        __m512 x11 = _mm512_permutex2var_ps(b0, odds, b1);
+        _mm512_storeu_ps(row + x, POOL2X2_COMBINE(x00, x01, x10, x11));
+      }
+    }
+    return !unordered;
+  }
+  if (half != 1 && half != 2 && half != 4 && half != 8) return -1;
+  // Lane l of a 16-output step: row pair l / half, column l % half; tap (dy, dx) lies at
+  // offset (l / half)·4·half + dy·2·half + 2·(l % half) + dx of the step's 64 floats. Lanes
+  // 0–7 read the first 32 floats and lanes 8–15 the last 32, so each tap is two permutations
+  // (offset mod 32) and a blend.
+  int offsets[4][16];
+  for (int tap = 0; tap < 4; tap++) {
+    for (int l = 0; l < 16; l++) {
+      long at = (l / half) * 4 * half + (tap / 2) * 2 * half + 2 * (l % half) + tap % 2;
+      offsets[tap][l] = (int)(at % 32);
+    }
+  }
+  __m512i index[4];
+  for (int tap = 0; tap < 4; tap++) index[tap] = _mm512_loadu_si512(offsets[tap]);
+  long total = planes * height / 2 * half;  // outputs
+  long whole = total / 16 * 16;
+  for (long o = 0; o < whole; o += 16) {
+    const float *from = input + 4 * o;
+    __m512 v0 = _mm512_loadu_ps(from), v1 = _mm512_loadu_ps(from + 16);
+    __m512 v2 = _mm512_loadu_ps(from + 32), v3 = _mm512_loadu_ps(from + 48);
+    if (!average) {
+      unordered |=
+          _mm512_cmp_ps_mask(v0, v1, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(v2, v3, _CMP_UNORD_Q);
+    }
+    __m512 x[4];
+    for (int tap = 0; tap < 4; tap++) {
+      x[tap] = _mm512_mask_blend_ps(0xFF00, _mm512_permutex2var_ps(v0, index[tap], v1),
+                                    _mm512_permutex2var_ps(v2, index[tap], v3));
+    }
+    _mm512_storeu_ps(output + o, POOL2X2_COMBINE(x[0], x[1], x[2], x[3]));
+  }
+#undef POOL2X2_COMBINE
+  for (long o = whole; o < total; o++) {
+    const float *top = input + (o / half) * 4 * half + 2 * (o % half), *bottom = top + 2 * half;
+    if (average) {
+      output[o] = (((0.0f + top[0]) + top[1]) + bottom[0]) + bottom[1];
+      output[o] /= 4;
+    } else {
+      float a = top[0] > top[1] ? top[0] : top[1], b = bottom[0] > bottom[1] ? bottom[0] : bottom[1];
+      if (top[0] != top[0] || top[1] != top[1] || bottom[0] != bottom[0] || bottom[1] != bottom[1]) {
+        unordered = 1;
+      }
+      output[o] = a > b ? a : b;
+    }
+  }
+  return !unordered;
+}
+
+// Whether a pooling call is the plain 2×2, stride-2, unpadded case of pool2x2_avx512.
+static int plain_2x2(long height, long width, long kernel_h, long kernel_w, long stride_h,
+                     long stride_w, long pad_h, long pad_w, long out_h, long out_w) {
+  return kernel_h == 2 && kernel_w == 2 && stride_h == 2 && stride_w == 2 && pad_h == 0 &&
+         pad_w == 0 && height % 2 == 0 && width % 2 == 0 && out_h == height / 2 &&
+         out_w == width / 2;
+}
+
 // AVX-512: 16 outputs of a row per step for strides 1 and 2 (stride 2 takes the even lanes of
 // two loads with one permute); other strides go element by element. Each input row a window
 // reads is first staged into a line padded with −∞ on both sides (and 32 floats of slack), so
@@ -220,6 +321,11 @@ int semrob_max_pool(const float *input, long planes, long height, long width, lo
                     long out_h, long out_w, float *output, int32_t *indices) {
 #if defined(__x86_64__)
   if (cached_isa() == SEMROB_ISA_AVX512) {
+    if (!indices &&
+        plain_2x2(height, width, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)) {
+      int done = pool2x2_avx512(input, planes, height, width, 0, output);
+      if (done >= 0) return done;
+    }
     return max_pool_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
                            pad_h, pad_w, out_h, out_w, output, indices);
   }
@@ -308,6 +414,11 @@ void semrob_box_average(const float *input, long planes, long height, long width
                         float *output) {
 #if defined(__x86_64__)
   if (cached_isa() == SEMROB_ISA_AVX512) {
+    if (plain_2x2(height, width, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)) {
+      int fours = 1;
+      for (long i = 0; i < out_h * out_w; i++) fours &= divisors[i] == 4;
+      if (fours && pool2x2_avx512(input, planes, height, width, 1, output) >= 0) return;
+    }
     box_average_avx512(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
                        pad_h, pad_w, out_h, out_w, divisors, output);
     return;

@@ -421,6 +421,11 @@ import Testing
       (3, 1, 0, false, [2, 2, 5, 7]), (3, 2, 1, false, [1, 3, 40, 37]),
       (3, 2, 1, true, [2, 2, 20, 21]), (2, 2, 0, true, [1, 2, 9, 35]),
       (5, 1, 2, false, [1, 2, 6, 19]),
+      // 2×2 at stride 2 over even planes: half-widths 1, 2, 4 and 8 as one flat sequence of
+      // row pairs (with a tail of fewer than 16 outputs), 16 and 32 row by row.
+      (2, 2, 0, false, [1, 3, 2, 2]), (2, 2, 0, false, [3, 5, 4, 4]),
+      (2, 2, 0, false, [2, 3, 6, 8]), (2, 2, 0, false, [1, 2, 16, 16]),
+      (2, 2, 0, false, [1, 2, 4, 32]), (2, 2, 0, false, [1, 3, 6, 64]),
     ])
   func vectorisedMaxPooling(kernel: Int, stride: Int, padding: Int, ceil: Bool, shape: [Int]) {
     let layer = MaxPooling2D(kernelSize: kernel, stride: stride, padding: padding, ceilMode: ceil)
@@ -464,6 +469,8 @@ import Testing
       (3, 1, 1, true, [2, 3, 9, 37]), (3, 1, 1, false, [1, 2, 17, 40]),
       (3, 2, 1, true, [1, 3, 21, 35]), (2, 2, 0, true, [2, 2, 8, 66]),
       (5, 1, 2, false, [1, 2, 6, 19]), (3, 3, 1, true, [1, 2, 10, 23]),
+      (2, 2, 0, true, [3, 3, 2, 2]), (2, 2, 0, true, [2, 3, 4, 4]),
+      (2, 2, 0, false, [1, 5, 8, 8]), (2, 2, 0, true, [1, 2, 2, 64]),
     ])
   func vectorisedAveragePooling(
     kernel: Int, stride: Int, padding: Int, countIncludePad: Bool, shape: [Int]
