@@ -15,7 +15,8 @@ import Testing
   /// Channel counts that fill one, two or three
   /// 16-channel vectors and partial 48-channel blocks, partial 8-position tiles, tiles across
   /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers (a
-  /// deep one on the direct kernel for one image, on the packed GEMM for three), and a shallow
+  /// deep one on the direct kernel for one image, on the packed GEMM for three), strided layers
+  /// (shallow ones on the direct kernel, a deep one on im2col and the GEMM), and a shallow
   /// layer with wide rows (the row-wise kernel, 48-position tiles with a masked tail).
   /// Input gradients of ungrouped stride-1 layers run as direct convolutions of the output
   /// gradient, padded by kernel − 1 − padding (the full kernel − 1 for "no padding").
@@ -41,6 +42,10 @@ import Testing
     (
       "80→60 1×1 stride 2",
       Convolution2D(inputChannels: 80, outputChannels: 60, kernelSize: 1, stride: 2)
+    ),
+    (
+      "144→20 1×1 stride 2 (deep: im2col and GEMM)",
+      Convolution2D(inputChannels: 144, outputChannels: 20, kernelSize: 1, stride: 2)
     ),
     (
       "8→12 3×3 groups 4",

@@ -123,13 +123,16 @@ extension ConvolutionGeometry {
       // output rows), except shallow stride-1 layers with wide rows, which the direct
       // convolution computes row-wise, and 1×1 kernels over small planes of a single image
       // (a 7×7 plane is 49 columns, one 48-column tile and a nearly empty one; the direct
-      // kernel's 8-position tiles waste less); other ungrouped kernels go to the direct
-      // convolution, grouped ones to the packed GEMM.
+      // kernel's 8-position tiles waste less), and strided layers of depth below 128 (a
+      // first convolution, projection shortcuts of narrow networks), whose im2col copy and
+      // shallow GEMM cost more than the direct kernel's strided reads; other ungrouped kernels
+      // go to the direct convolution, grouped ones to the packed GEMM.
       let shallowRows = layer.stride == [1, 1] && columnRows < 64 && outputWidth >= 32
       let smallPlanes = x.shape[0] < Workers.count && positions <= 256 && columnRows >= 64
+      let shallowStrided = layer.stride != [1, 1] && columnRows < 128
       let oneByOne =
-        (layer.kernelSize == [1, 1] && layer.padding == [0, 0] && !smallPlanes)
-        || (columnRows < 64 && !shallowRows)
+        ((layer.kernelSize == [1, 1] && layer.padding == [0, 0] && !smallPlanes)
+          || (columnRows < 64 && !shallowRows)) && !shallowStrided
       return layer.groups == 1 && !oneByOne
         ? forwardDirect(x, weight: weight, bias: bias, residual: residual)
         : forwardPacked(x, weight: weight, bias: bias, residual: residual)
