@@ -268,34 +268,36 @@ static long *offsets_by_depth(const semrob_conv_shape *s, long plane, long row_s
 }
 
 // Copies the input rows a block of output rows [first_row, last_row] of image `n` reads into
-// `band` (channels planes of band_height × padded width, zero padding included), 16 floats
-// per masked load and store: rows are short (late layers 8 to 32 wide), so per-element loops
-// and library calls would cost more than the copy.
+// `band` (channels planes of band_height × padded width, zero padding included): each row is
+// whole-vector copies and a masked tail between its padding zeros (per-lane masks for every
+// vector cost as much as a small layer's arithmetic).
 static void fill_band(const semrob_conv_shape *s, const float *input, long n, long first_row,
                       long last_row, long band_height, float *band) {
   long padded_width = s->width + 2 * s->pad_w;
   long rows = (last_row - first_row) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
   const __m512 zero = _mm512_setzero_ps();
+  long whole = s->width / 16 * 16;
+  __mmask16 tail = (__mmask16)((1u << (s->width - whole)) - 1);
   for (long c = 0; c < s->channels; c++) {
     const float *plane = input + (n * s->channels + c) * s->height * s->width;
     float *target = band + c * band_height * padded_width;
     for (long r = 0; r < rows; r++) {
       long y = first_row * s->stride_h + r - s->pad_h;
       float *row = target + r * padded_width;
-      int inside = y >= 0 && y < s->height;
+      if (y < 0 || y >= s->height) {
+        for (long x = 0; x < padded_width; x += 16) {
+          long lanes = padded_width - x < 16 ? padded_width - x : 16;
+          _mm512_mask_storeu_ps(row + x, (__mmask16)((1u << lanes) - 1), zero);
+        }
+        continue;
+      }
       // Band column x holds input column x − pad_w.
-      const float *line = plane + (inside ? y : 0) * s->width - s->pad_w;
-      for (long x = 0; x < padded_width; x += 16) {
-        long lanes = padded_width - x < 16 ? padded_width - x : 16;
-        __mmask16 store = (__mmask16)((1u << lanes) - 1);
-        long low = s->pad_w - x, high = s->pad_w + s->width - x;  // valid lanes [low, high)
-        if (low < 0) low = 0;
-        if (high > lanes) high = lanes;
-        __mmask16 valid = !inside || high <= low
-                              ? 0
-                              : (__mmask16)(((1u << high) - 1) & ~((1u << low) - 1));
-        __m512 value = valid ? _mm512_maskz_loadu_ps(valid, line + x) : zero;
-        _mm512_mask_storeu_ps(row + x, store, value);
+      const float *line = plane + y * s->width;
+      float *inner = row + s->pad_w;
+      for (long x = 0; x < s->pad_w; x++) row[x] = inner[s->width + x] = 0;
+      for (long x = 0; x < whole; x += 16) _mm512_storeu_ps(inner + x, _mm512_loadu_ps(line + x));
+      if (tail) {
+        _mm512_mask_storeu_ps(inner + whole, tail, _mm512_maskz_loadu_ps(tail, line + whole));
       }
     }
   }
@@ -351,8 +353,22 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
       for (long t = 0; t < span; t += CONV_MR) {
         if (width == 16 && span - t >= CONV_ROW && consecutive(rows + t, CONV_ROW)) {
           conv_micro_row(depth, source + rows[t], depth_offsets, w, tile);
-          store_tile(tile, CONV_ROW, targets + t, channel_start, channels, positions, bias,
-                     addend, relu, output);
+          if (targets[t + CONV_ROW - 1] - targets[t] == CONV_ROW - 1) {
+            // Consecutive outputs: two 8-position halves, each stored transposed.
+            for (long h = 0; h < CONV_ROW; h += CONV_MR) {
+              conv_store half = {output + targets[t + h],
+                                 addend ? addend + targets[t + h] : NULL,
+                                 bias,
+                                 positions,
+                                 channel_start,
+                                 channels,
+                                 relu};
+              store_transposed(tile + h * CONV_NR, width, &half);
+            }
+          } else {
+            store_tile(tile, CONV_ROW, targets + t, channel_start, channels, positions, bias,
+                       addend, relu, output);
+          }
           t += CONV_ROW - CONV_MR;
           continue;
         }

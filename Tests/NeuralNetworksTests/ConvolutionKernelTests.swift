@@ -44,6 +44,10 @@ import Testing
       Convolution2D(inputChannels: 80, outputChannels: 60, kernelSize: 1, stride: 2)
     ),
     (
+      "8→16 3×3 pad 1, 16-position row tiles",
+      Convolution2D(inputChannels: 8, outputChannels: 16, kernelSize: 3, padding: 1)
+    ),
+    (
       "144→20 1×1 stride 2 (deep: im2col and GEMM)",
       Convolution2D(inputChannels: 144, outputChannels: 20, kernelSize: 1, stride: 2)
     ),
@@ -63,9 +67,10 @@ import Testing
   ]
 
   /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
-  /// masked tail) for the layers named "wide rows", else `side + 2`.
+  /// masked tail) for the layers named "wide rows", for two 16-position tiles and a partial
+  /// one per output row for "row tiles", else `side + 2`.
   static func inputWidth(_ name: String, side: Int) -> Int {
-    name.hasSuffix("wide rows") ? 53 : side + 2
+    name.hasSuffix("wide rows") ? 53 : name.hasSuffix("row tiles") ? 40 : side + 2
   }
 
   /// The layer's output for Float32 `x` and, from the same values in Float64, the reference.
