@@ -401,15 +401,19 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
 }
 
 // ---------------------------------------------------------------------------------------
-// Stride-1 convolutions along output rows: tiles of 8 output channels (weights broadcast) ×
-// up to 48 consecutive positions of one output row (3 zmm, the last one masked), input read
-// as contiguous vectors from a padded band of the rows that output row needs. Stores are
-// contiguous rows of the NCHW output, with no transposition.
+// Convolutions along output rows (horizontal stride 1 or 2): tiles of 8 output channels
+// (weights broadcast) × up to 48 consecutive positions of one output row (3 zmm, the last one
+// masked), input read as vectors from a padded band of the rows that output row needs. Stores
+// are contiguous rows of the NCHW output, with no transposition.
 
-#define DEFINE_ROW_MICRO(NV)                                                                   \
-  static inline void row_micro_##NV(long depth, const float *restrict base,                   \
-                                    const long *restrict depth_offsets,                       \
-                                    const float *restrict w, __mmask16 last, __m512 *acc) {   \
+// Stride 2 takes the even lanes of two loads with one permutation per vector.
+#define DEFINE_ROW_MICRO(NV, S)                                                                \
+  static inline void row_micro_##NV##_s##S(long depth, const float *restrict base,             \
+                                          const long *restrict depth_offsets,                  \
+                                          const float *restrict w, __mmask16 last,             \
+                                          __m512 *acc) {                                       \
+    const __m512i evens =                                                                      \
+        _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);           \
     __m512 c[ROWS_MR][NV];                                                                     \
     _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++)                      \
       _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =               \
@@ -417,8 +421,15 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
     for (long k = 0; k < depth; k++) {                                                         \
       const float *at = base + depth_offsets[k];                                               \
       __m512 x[NV];                                                                            \
-      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) x[v] =                  \
-        v == NV - 1 ? _mm512_maskz_loadu_ps(last, at + 16 * v) : _mm512_loadu_ps(at + 16 * v); \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                       \
+        if (S == 1) {                                                                          \
+          x[v] = v == NV - 1 ? _mm512_maskz_loadu_ps(last, at + 16 * v)                        \
+                             : _mm512_loadu_ps(at + 16 * v);                                   \
+        } else {                                                                               \
+          x[v] = _mm512_permutex2var_ps(_mm512_loadu_ps(at + 32 * v), evens,                   \
+                                        _mm512_loadu_ps(at + 32 * v + 16));                    \
+        }                                                                                      \
+      }                                                                                        \
       _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++) {                  \
         __m512 weight = _mm512_set1_ps(w[r]);                                                  \
         _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =             \
@@ -431,9 +442,12 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
         c[r][v];                                                                               \
   }
 
-DEFINE_ROW_MICRO(1)
-DEFINE_ROW_MICRO(2)
-DEFINE_ROW_MICRO(3)
+DEFINE_ROW_MICRO(1, 1)
+DEFINE_ROW_MICRO(2, 1)
+DEFINE_ROW_MICRO(3, 1)
+DEFINE_ROW_MICRO(1, 2)
+DEFINE_ROW_MICRO(2, 2)
+DEFINE_ROW_MICRO(3, 2)
 
 void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const float *packed,
                           long first_row, long row_count, const float *bias,
@@ -444,8 +458,10 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   long padded_width = s->width + 2 * s->pad_w;
   long band_height = (s->kernel_h - 1) * s->dilation_h + 1;
   long plane = band_height * padded_width;
-  // One float of slack: masked-off lanes are never read, but keep every address in bounds.
-  float *band = malloc(sizeof(float) * (size_t)(s->channels * plane + 16));
+  // Slack after the last row: stride 1 reads masked vectors (16 floats keep every address in
+  // bounds); stride 2 reads whole vector pairs whose lanes past the row feed only outputs that
+  // are never stored (up to 32 floats past the last row; 48 allocated).
+  float *band = malloc(sizeof(float) * (size_t)(s->channels * plane + 48));
   long *depth_offsets = offsets_by_depth(s, plane, padded_width);
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
   __m512 zero = _mm512_setzero_ps();
@@ -462,12 +478,21 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
         int vectors = (int)((lanes + 15) / 16);
         long tail = lanes - 16 * (vectors - 1);
         __mmask16 last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
-        if (vectors == 3) {
-          row_micro_3(depth, band + ow, depth_offsets, w, last, acc);
+        const float *base = band + ow * s->stride_w;
+        if (s->stride_w == 2) {
+          if (vectors == 3) {
+            row_micro_3_s2(depth, base, depth_offsets, w, last, acc);
+          } else if (vectors == 2) {
+            row_micro_2_s2(depth, base, depth_offsets, w, last, acc);
+          } else {
+            row_micro_1_s2(depth, base, depth_offsets, w, last, acc);
+          }
+        } else if (vectors == 3) {
+          row_micro_3_s1(depth, base, depth_offsets, w, last, acc);
         } else if (vectors == 2) {
-          row_micro_2(depth, band + ow, depth_offsets, w, last, acc);
+          row_micro_2_s1(depth, base, depth_offsets, w, last, acc);
         } else {
-          row_micro_1(depth, band + ow, depth_offsets, w, last, acc);
+          row_micro_1_s1(depth, base, depth_offsets, w, last, acc);
         }
         for (long r = 0; r < channels; r++) {
           long channel = p * ROWS_MR + r;

@@ -99,8 +99,9 @@ package enum DirectConvolution {
       channelBlocks.lowerBound, channelBlocks.count, bias, addend, relu ? 1 : 0, output)
   }
 
-  /// Computes output rows `rows` (of the flattened images × output height) of a stride-1
-  /// convolution, every output channel, into NCHW `output`.
+  /// Computes output rows `rows` (of the flattened images × output height) of a convolution
+  /// with horizontal stride 1 or 2 (any vertical stride), every output channel, into NCHW
+  /// `output`.
   ///
   /// Tiles of 8 channels × 48 consecutive positions of a row, input read as vectors,
   /// contiguous stores. Suited to wide rows and shallow inputs (a network's first layer),
@@ -111,7 +112,9 @@ package enum DirectConvolution {
     rows: Range<Int>, bias: UnsafePointer<Float>?, addend: UnsafePointer<Float>?,
     relu: Bool, output: UnsafeMutablePointer<Float>
   ) {
-    precondition(geometry.stride == (1, 1), "DirectConvolution.runRows: stride must be 1")
+    precondition(
+      geometry.stride.1 == 1 || geometry.stride.1 == 2,
+      "DirectConvolution.runRows: horizontal stride must be 1 or 2, found \(geometry.stride.1)")
     precondition(weights.layout == .rowPanels, "DirectConvolution.runRows: weights in row panels")
     var shape = geometry.kernelShape
     semrob_conv_rows_run(

@@ -60,6 +60,10 @@ import Testing
       Convolution2D(inputChannels: 7, outputChannels: 40, kernelSize: 3)
     ),
     (
+      "3→12 3×3 stride 2 pad 1, wide strided rows",
+      Convolution2D(inputChannels: 3, outputChannels: 12, kernelSize: 3, stride: 2, padding: 1)
+    ),
+    (
       "3→20 3×5 pad (1, 2), wide rows",
       Convolution2D(
         inputChannels: 3, outputChannels: 20, kernelSize: (3, 5), padding: (1, 2))
@@ -67,10 +71,16 @@ import Testing
   ]
 
   /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
-  /// masked tail) for the layers named "wide rows", for two 16-position tiles and a partial
+  /// masked tail) for the layers named "wide rows" and "wide strided rows" (stride 2), for two
+  /// 16-position tiles and a partial
   /// one per output row for "row tiles", else `side + 2`.
   static func inputWidth(_ name: String, side: Int) -> Int {
-    name.hasSuffix("wide rows") ? 53 : name.hasSuffix("row tiles") ? 40 : side + 2
+    switch name {
+    case let n where n.hasSuffix("wide strided rows"): 71  // 36 output columns at stride 2
+    case let n where n.hasSuffix("wide rows"): 53
+    case let n where n.hasSuffix("row tiles"): 40
+    default: side + 2
+    }
   }
 
   /// The layer's output for Float32 `x` and, from the same values in Float64, the reference.

@@ -113,8 +113,9 @@ size_t semrob_conv_rows_packed_count(long out_channels, long depth);
 /// semrob_conv_rows_run.
 void semrob_conv_rows_pack(long out_channels, long depth, const float *weights, float *packed);
 
-/// Stride-1 convolution along output rows (AVX-512F only): output rows [first_row, first_row
-/// + row_count) of the flattened images × out_h, every output channel, written to NCHW
+/// Convolution along output rows (AVX-512F only; horizontal stride 1 or 2, any vertical
+/// stride): output rows [first_row, first_row + row_count) of the flattened images × out_h,
+/// every output channel, written to NCHW
 /// output with the bias (or NULL), an addend laid out like the output (or NULL) and ReLU
 /// fused. Tiles of 8 channels × 48 consecutive positions; stores are contiguous.
 void semrob_conv_rows_run(const semrob_conv_shape *shape, const float *input,
