@@ -61,75 +61,61 @@ static int max_pool_baseline MAX_POOL_PARAMETERS MAX_POOL_BODY
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-// A ring of kernel_h staged input rows for window kernels at strides 1 and 2: row y's column x
-// at pad_w + x of its line, the rest of the line holding `fill` (−∞ for maxima, 0 for sums), and
-// 32 floats of slack, so every tap of a 16-output step is whole unmasked loads. Row y lives in
-// slot y mod kernel_h (rows of one output row's windows never share a slot) and each row is
-// copied once however many output rows read it.
+// A plane's input rows staged for window kernels at strides 1 and 2: row y's column x at
+// pad_w + x of line y, the rest of the line holding `fill` (−∞ for maxima, 0 for sums), and
+// 32 floats of slack, so every tap of a 16-output step is whole unmasked loads. The whole
+// plane is staged before any window reads it: a tap that read a row just stored (at another
+// offset) would wait for the store to reach the cache, which cost more than the pooling.
 typedef struct {
-  float *lines;       // kernel_h lines of `length` floats, 64-byte aligned
-  long *staged_row;   // the row each slot holds, −1 for none
+  float *lines;  // height lines of `length` floats, 64-byte aligned
   long length;
-  long kernel_h;
-} row_ring;
+  long height;
+} staged_plane;
 
-// Allocates and fills the ring; 0 if memory ran out (the caller then uses its scalar path).
-__attribute__((target("avx512f,avx2,fma"))) static int ring_open(
-    row_ring *ring, long kernel_h, long kernel_w, long stride_w, long pad_w, long width,
+// Allocates and fills the lines; 0 if memory ran out (the caller then uses its scalar path).
+__attribute__((target("avx512f,avx2,fma"))) static int stage_open(
+    staged_plane *stage, long height, long kernel_w, long stride_w, long pad_w, long width,
     long out_w, float fill) {
   // Taps read up to column (out_w rounded up to 16)·stride_w + kernel_w, 32 floats at a time.
   long length = ((out_w + 15) / 16 * 16) * stride_w + kernel_w + pad_w + width + 32;
-  ring->length = (length + 15) / 16 * 16;
-  ring->kernel_h = kernel_h;
-  ring->lines = aligned_alloc(64, sizeof(float) * (size_t)(kernel_h * ring->length));
-  ring->staged_row = malloc(sizeof(long) * (size_t)kernel_h);
-  if (!ring->lines || !ring->staged_row) {
-    free(ring->lines);
-    free(ring->staged_row);
-    return 0;
-  }
+  stage->length = (length + 15) / 16 * 16;
+  stage->height = height;
+  stage->lines = aligned_alloc(64, sizeof(float) * (size_t)(height * stage->length));
+  if (!stage->lines) return 0;
   __m512 value = _mm512_set1_ps(fill);
-  for (long l = 0; l < kernel_h * ring->length; l += 16) _mm512_store_ps(ring->lines + l, value);
+  for (long l = 0; l < height * stage->length; l += 16) _mm512_store_ps(stage->lines + l, value);
   return 1;
 }
 
-// Forgets the staged rows (a new plane begins).
-static void ring_reset(row_ring *ring) {
-  for (long i = 0; i < ring->kernel_h; i++) ring->staged_row[i] = -1;
-}
+static void stage_close(staged_plane *stage) { free(stage->lines); }
 
-static void ring_close(row_ring *ring) {
-  free(ring->lines);
-  free(ring->staged_row);
-}
-
-// Stages the rows of one output row's windows (first_y = oh·stride_h − pad_h onwards) that are
-// not staged yet; line_of[i] is window row i's line, or NULL for a row outside the plane.
-__attribute__((target("avx512f,avx2,fma"))) static inline void stage_window_rows(
-    row_ring *ring, const float *source, long height, long width, long first_y, long pad_w,
-    const float **line_of) {
-  long kernel_h = ring->kernel_h;
-  long slot = first_y % kernel_h;
-  if (slot < 0) slot += kernel_h;
-  for (long i = 0; i < kernel_h; i++, slot = slot + 1 == kernel_h ? 0 : slot + 1) {
-    long y = first_y + i;
-    if (y < 0 || y >= height) {
-      line_of[i] = NULL;
-      continue;
-    }
-    float *line = ring->lines + slot * ring->length;
-    line_of[i] = line;
-    if (ring->staged_row[slot] == y) continue;
-    ring->staged_row[slot] = y;
-    float *middle = line + pad_w;
+// Copies every row of the plane at `source` into its line; with `unordered`, NaN lanes are
+// or-ed into it (each input value is checked once, not once per tap).
+__attribute__((target("avx512f,avx2,fma"))) static inline void stage_rows(
+    staged_plane *stage, const float *source, long width, long pad_w, __mmask16 *unordered) {
+  __mmask16 nan = 0;
+  long whole = width / 16 * 16;
+  __mmask16 tail = (__mmask16)((1u << (width - whole)) - 1);
+  for (long y = 0; y < stage->height; y++) {
+    float *middle = stage->lines + y * stage->length + pad_w;
     const float *from = source + y * width;
-    long x = 0;
-    for (; x + 16 <= width; x += 16) _mm512_storeu_ps(middle + x, _mm512_loadu_ps(from + x));
-    if (x < width) {
-      __mmask16 tail = (__mmask16)((1u << (width - x)) - 1);
-      _mm512_mask_storeu_ps(middle + x, tail, _mm512_maskz_loadu_ps(tail, from + x));
+    for (long x = 0; x < whole; x += 16) {
+      __m512 value = _mm512_loadu_ps(from + x);
+      nan |= _mm512_cmp_ps_mask(value, value, _CMP_UNORD_Q);
+      _mm512_storeu_ps(middle + x, value);
+    }
+    if (tail) {
+      __m512 value = _mm512_maskz_loadu_ps(tail, from + whole);
+      nan |= _mm512_cmp_ps_mask(value, value, _CMP_UNORD_Q);
+      _mm512_mask_storeu_ps(middle + whole, tail, value);
     }
   }
+  if (unordered) *unordered |= nan;
+}
+
+// Line of input row y, or NULL for a row outside the plane (padding, clipped windows).
+static inline const float *staged_line(const staged_plane *stage, long y) {
+  return y < 0 || y >= stage->height ? NULL : stage->lines + y * stage->length;
 }
 
 // 2×2 windows at stride 2 without padding over planes of even height and width (VGG's max
@@ -238,7 +224,8 @@ static int plain_2x2(long height, long width, long kernel_h, long kernel_w, long
 // reads is first staged into a line padded with −∞ on both sides (and 32 floats of slack), so
 // every tap is two whole unmasked loads: masked loads whose masked-off lanes run past the row
 // (or with an empty mask) are several times slower than the whole kernel on some CPUs.
-__attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_PARAMETERS {
+__attribute__((target("avx512f,avx2,fma"), always_inline)) static inline int
+max_pool_avx512_body MAX_POOL_PARAMETERS {
   if (stride_w > 2) {
     return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h,
                              stride_w, pad_h, pad_w, out_h, out_w, output, indices);
@@ -252,19 +239,39 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
   const __m512i none = _mm512_set1_epi32(-1);
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 lowest = _mm512_set1_ps(-__builtin_inff());
-  row_ring ring;
-  if (!ring_open(&ring, kernel_h, kernel_w, stride_w, pad_w, width, out_w, -__builtin_inff())) {
+  staged_plane stage;
+  if (!stage_open(&stage, height, kernel_w, stride_w, pad_w, width, out_w, -__builtin_inff())) {
     return max_pool_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h,
                              stride_w, pad_h, pad_w, out_h, out_w, output, indices);
   }
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
     float *target = output + plane * out_h * out_w;
-    ring_reset(&ring);
+    stage_rows(&stage, source, width, pad_w, &unordered);
     for (long oh = 0; oh < out_h; oh++) {
       float *row = target + oh * out_w;
       const float *line_of[kernel_h];
-      stage_window_rows(&ring, source, height, width, oh * stride_h - pad_h, pad_w, line_of);
+      for (long i = 0; i < kernel_h; i++) line_of[i] = staged_line(&stage, oh * stride_h - pad_h + i);
+      if (!indices) {
+        // Maxima only: every tap is whole loads (and one permutation at stride 2).
+        for (long ow = 0; ow < out_w; ow += 16) {
+          long lanes = out_w - ow < 16 ? out_w - ow : 16;
+          __m512 best = lowest;
+          for (long i = 0; i < kernel_h; i++) {
+            if (!line_of[i]) continue;
+            const float *from = line_of[i] + ow * stride_w;
+            for (long j = 0; j < kernel_w; j++) {
+              __m512 value = stride_w == 1
+                                 ? _mm512_loadu_ps(from + j)
+                                 : _mm512_permutex2var_ps(_mm512_loadu_ps(from + j), evens,
+                                                          _mm512_loadu_ps(from + j + 16));
+              best = _mm512_max_ps(value, best);
+            }
+          }
+          _mm512_mask_storeu_ps(row + ow, (__mmask16)((1u << lanes) - 1), best);
+        }
+        continue;
+      }
       for (long ow = 0; ow < out_w; ow += 16) {
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
@@ -284,7 +291,6 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
                     ? _mm512_loadu_ps(from)
                     : _mm512_permutex2var_ps(_mm512_loadu_ps(from), evens,
                                              _mm512_loadu_ps(from + 16));
-            unordered |= _mm512_mask_cmp_ps_mask(used, value, value, _CMP_UNORD_Q);
             if (indices) {
               // Lanes whose tap lies inside the row: first + e·stride_w in [0, width).
               long lo = first < 0 ? (-first + stride_w - 1) / stride_w : 0;
@@ -311,8 +317,27 @@ __attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_
       }
     }
   }
-  ring_close(&ring);
+  stage_close(&stage);
   return !unordered;
+}
+
+// The common window shapes with their sizes and horizontal stride as constants, so the tap
+// loops unroll; anything else runs the same body with run-time sizes.
+__attribute__((target("avx512f,avx2,fma"))) static int max_pool_avx512 MAX_POOL_PARAMETERS {
+  if (kernel_h == 3 && kernel_w == 3 && stride_w == 2) {
+    return max_pool_avx512_body(input, planes, height, width, 3, 3, stride_h, 2, pad_h, pad_w,
+                                out_h, out_w, output, indices);
+  }
+  if (kernel_h == 3 && kernel_w == 3 && stride_w == 1) {
+    return max_pool_avx512_body(input, planes, height, width, 3, 3, stride_h, 1, pad_h, pad_w,
+                                out_h, out_w, output, indices);
+  }
+  if (kernel_h == 2 && kernel_w == 2 && stride_w == 2) {
+    return max_pool_avx512_body(input, planes, height, width, 2, 2, stride_h, 2, pad_h, pad_w,
+                                out_h, out_w, output, indices);
+  }
+  return max_pool_avx512_body(input, planes, height, width, kernel_h, kernel_w, stride_h,
+                              stride_w, pad_h, pad_w, out_h, out_w, output, indices);
 }
 #endif
 
@@ -365,11 +390,10 @@ static void box_average_baseline BOX_AVERAGE_PARAMETERS {
 #if defined(__x86_64__)
 // AVX-512 for strides 1 and 2: input rows staged into zero-padded lines (as in max pooling),
 // 16 outputs per step from whole unmasked loads, the division vectorised too.
-__attribute__((target("avx512f,avx2,fma"))) static void box_average_avx512
-BOX_AVERAGE_PARAMETERS {
-  row_ring ring;
-  if (stride_w > 2 ||
-      !ring_open(&ring, kernel_h, kernel_w, stride_w, pad_w, width, out_w, 0.0f)) {
+__attribute__((target("avx512f,avx2,fma"), always_inline)) static inline void
+box_average_avx512_body BOX_AVERAGE_PARAMETERS {
+  staged_plane stage;
+  if (stride_w > 2 || !stage_open(&stage, height, kernel_w, stride_w, pad_w, width, out_w, 0.0f)) {
     box_average_baseline(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
                          pad_h, pad_w, out_h, out_w, divisors, output);
     return;
@@ -379,10 +403,10 @@ BOX_AVERAGE_PARAMETERS {
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
     float *target = output + plane * out_h * out_w;
-    ring_reset(&ring);
+    stage_rows(&stage, source, width, pad_w, NULL);
     for (long oh = 0; oh < out_h; oh++) {
       const float *line_of[kernel_h];
-      stage_window_rows(&ring, source, height, width, oh * stride_h - pad_h, pad_w, line_of);
+      for (long i = 0; i < kernel_h; i++) line_of[i] = staged_line(&stage, oh * stride_h - pad_h + i);
       for (long ow = 0; ow < out_w; ow += 16) {
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
@@ -404,7 +428,22 @@ BOX_AVERAGE_PARAMETERS {
       }
     }
   }
-  ring_close(&ring);
+  stage_close(&stage);
+}
+
+// As for max pooling: the common windows with constant sizes and horizontal stride.
+__attribute__((target("avx512f,avx2,fma"))) static void box_average_avx512
+BOX_AVERAGE_PARAMETERS {
+  if (kernel_h == 3 && kernel_w == 3 && stride_w == 1) {
+    box_average_avx512_body(input, planes, height, width, 3, 3, stride_h, 1, pad_h, pad_w, out_h,
+                            out_w, divisors, output);
+  } else if (kernel_h == 3 && kernel_w == 3 && stride_w == 2) {
+    box_average_avx512_body(input, planes, height, width, 3, 3, stride_h, 2, pad_h, pad_w, out_h,
+                            out_w, divisors, output);
+  } else {
+    box_average_avx512_body(input, planes, height, width, kernel_h, kernel_w, stride_h, stride_w,
+                            pad_h, pad_w, out_h, out_w, divisors, output);
+  }
 }
 #endif
 
