@@ -431,6 +431,24 @@ box_average_avx512_body BOX_AVERAGE_PARAMETERS {
   stage_close(&stage);
 }
 
+// Global average pooling (one window covering the whole unpadded plane): each plane is one
+// contiguous run of height·width values, summed 16 lanes at a time, the lanes then added
+// pairwise, and divided once.
+__attribute__((target("avx512f,avx2,fma"))) static void plane_averages(const float *input,
+                                                                     long planes, long count,
+                                                                     float divisor,
+                                                                     float *output) {
+  long whole = count / 16 * 16;
+  __mmask16 tail = (__mmask16)((1u << (count - whole)) - 1);
+  for (long p = 0; p < planes; p++) {
+    const float *from = input + p * count;
+    __m512 total = _mm512_setzero_ps();
+    for (long x = 0; x < whole; x += 16) total = _mm512_add_ps(total, _mm512_loadu_ps(from + x));
+    if (tail) total = _mm512_add_ps(total, _mm512_maskz_loadu_ps(tail, from + whole));
+    output[p] = _mm512_reduce_add_ps(total) / divisor;
+  }
+}
+
 // As for max pooling: the common windows with constant sizes and horizontal stride.
 __attribute__((target("avx512f,avx2,fma"))) static void box_average_avx512
 BOX_AVERAGE_PARAMETERS {
@@ -453,6 +471,11 @@ void semrob_box_average(const float *input, long planes, long height, long width
                         float *output) {
 #if defined(__x86_64__)
   if (cached_isa() == SEMROB_ISA_AVX512) {
+    if (out_h == 1 && out_w == 1 && pad_h == 0 && pad_w == 0 && kernel_h == height &&
+        kernel_w == width) {
+      plane_averages(input, planes, height * width, divisors[0], output);
+      return;
+    }
     if (plain_2x2(height, width, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)) {
       int fours = 1;
       for (long i = 0; i < out_h * out_w; i++) fours &= divisors[i] == 4;

@@ -64,6 +64,10 @@ import Testing
       Convolution2D(inputChannels: 3, outputChannels: 12, kernelSize: 3, stride: 2, padding: 1)
     ),
     (
+      "5→9 3×3 stride 2 pad 1, strided rows",
+      Convolution2D(inputChannels: 5, outputChannels: 9, kernelSize: 3, stride: 2, padding: 1)
+    ),
+    (
       "3→20 3×5 pad (1, 2), wide rows",
       Convolution2D(
         inputChannels: 3, outputChannels: 20, kernelSize: (3, 5), padding: (1, 2))
@@ -71,12 +75,15 @@ import Testing
   ]
 
   /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
-  /// masked tail) for the layers named "wide rows" and "wide strided rows" (stride 2), for two
+  /// masked tail) for the layers named "wide rows", "wide strided rows" and "strided rows"
+  /// (stride 2, 16 output columns or more), for two
   /// 16-position tiles and a partial
   /// one per output row for "row tiles", else `side + 2`.
   static func inputWidth(_ name: String, side: Int) -> Int {
     switch name {
-    case let n where n.hasSuffix("wide strided rows"): 71  // 36 output columns at stride 2
+    // At stride 2: 53 output columns (a 48-column tile and a 5-column one), and 21 (two vectors).
+    case let n where n.hasSuffix("wide strided rows"): 105
+    case let n where n.hasSuffix("strided rows"): 41
     case let n where n.hasSuffix("wide rows"): 53
     case let n where n.hasSuffix("row tiles"): 40
     default: side + 2

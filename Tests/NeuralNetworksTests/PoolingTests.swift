@@ -471,6 +471,8 @@ import Testing
       (5, 1, 2, false, [1, 2, 6, 19]), (3, 3, 1, true, [1, 2, 10, 23]),
       (2, 2, 0, true, [3, 3, 2, 2]), (2, 2, 0, true, [2, 3, 4, 4]),
       (2, 2, 0, false, [1, 5, 8, 8]), (2, 2, 0, true, [1, 2, 2, 64]),
+      // One window per plane (global average pooling): whole vectors, a tail, or both.
+      (4, 4, 0, false, [1, 5, 4, 4]), (5, 5, 0, true, [3, 2, 5, 5]), (7, 7, 0, true, [2, 3, 7, 7]),
     ])
   func vectorisedAveragePooling(
     kernel: Int, stride: Int, padding: Int, countIncludePad: Bool, shape: [Int]

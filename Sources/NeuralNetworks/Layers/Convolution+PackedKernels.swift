@@ -22,9 +22,12 @@ extension ConvolutionGeometry {
       dilation: (layer.dilation[0], layer.dilation[1]),
       padding: (layer.padding[0], layer.padding[1]), outputHeight: outputHeight,
       outputWidth: outputWidth, outputChannels: cout)
-    // Shallow layers of stride 1 or 2 with wide output rows (a network's first convolution):
-    // the row-wise kernel, whose stores need no transposition.
-    if layer.stride == [1, 1] || layer.stride == [2, 2], geometry.depth < 64, outputWidth >= 32 {
+    // Shallow layers with wide output rows (a network's first convolution): the row-wise
+    // kernel, whose stores need no transposition; at stride 2 from 16 output columns (its
+    // alternative, 8-position tiles of a depth under 64, spends more on stores than on
+    // arithmetic).
+    let wideRows = layer.stride == [1, 1] ? outputWidth >= 32 : outputWidth >= 16
+    if layer.stride == [1, 1] || layer.stride == [2, 2], geometry.depth < 64, wideRows {
       return forwardRows(
         x.scalars, batch: batch, geometry: geometry, weight: weight, bias: bias,
         residual: residual)
