@@ -118,6 +118,15 @@ static inline const float *staged_line(const staged_plane *stage, long y) {
   return y < 0 || y >= stage->height ? NULL : stage->lines + y * stage->length;
 }
 
+// 16 taps of a window row: columns at, at + stride_w, … of a staged line (stride 1 or 2; at
+// stride 2 the even lanes of two loads).
+__attribute__((target("avx512f,avx2,fma"), always_inline)) static inline __m512 row_taps(
+    const float *at, long stride_w) {
+  const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  return stride_w == 1 ? _mm512_loadu_ps(at)
+                       : _mm512_permutex2var_ps(_mm512_loadu_ps(at), evens, _mm512_loadu_ps(at + 16));
+}
+
 // 2×2 windows at stride 2 without padding over planes of even height and width (VGG's max
 // pools, 4×4 → 2×2 adaptive averages): no staging and no per-plane set-up, which dominate
 // for the small planes of late layers. With half = width / 2 a multiple of 16, each pair of
@@ -237,7 +246,6 @@ max_pool_avx512_body MAX_POOL_PARAMETERS {
       _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
                          _mm512_set1_epi32((int)stride_w));
   const __m512i none = _mm512_set1_epi32(-1);
-  const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 lowest = _mm512_set1_ps(-__builtin_inff());
   staged_plane stage;
   if (!stage_open(&stage, height, kernel_w, stride_w, pad_w, width, out_w, -__builtin_inff())) {
@@ -260,13 +268,7 @@ max_pool_avx512_body MAX_POOL_PARAMETERS {
           for (long i = 0; i < kernel_h; i++) {
             if (!line_of[i]) continue;
             const float *from = line_of[i] + ow * stride_w;
-            for (long j = 0; j < kernel_w; j++) {
-              __m512 value = stride_w == 1
-                                 ? _mm512_loadu_ps(from + j)
-                                 : _mm512_permutex2var_ps(_mm512_loadu_ps(from + j), evens,
-                                                          _mm512_loadu_ps(from + j + 16));
-              best = _mm512_max_ps(value, best);
-            }
+            for (long j = 0; j < kernel_w; j++) best = _mm512_max_ps(row_taps(from + j, stride_w), best);
           }
           _mm512_mask_storeu_ps(row + ow, (__mmask16)((1u << lanes) - 1), best);
         }
@@ -285,12 +287,7 @@ max_pool_avx512_body MAX_POOL_PARAMETERS {
             // Lane e reads column first + e·stride_w (−∞ outside the row: padding and clipped
             // windows never win, as in PyTorch).
             long first = ow * stride_w - pad_w + j;
-            const float *from = line + pad_w + first;
-            __m512 value =
-                stride_w == 1
-                    ? _mm512_loadu_ps(from)
-                    : _mm512_permutex2var_ps(_mm512_loadu_ps(from), evens,
-                                             _mm512_loadu_ps(from + 16));
+            __m512 value = row_taps(line + pad_w + first, stride_w);
             if (indices) {
               // Lanes whose tap lies inside the row: first + e·stride_w in [0, width).
               long lo = first < 0 ? (-first + stride_w - 1) / stride_w : 0;
@@ -398,7 +395,6 @@ box_average_avx512_body BOX_AVERAGE_PARAMETERS {
                          pad_h, pad_w, out_h, out_w, divisors, output);
     return;
   }
-  const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 zero = _mm512_setzero_ps();
   for (long plane = 0; plane < planes; plane++) {
     const float *source = input + plane * height * width;
@@ -415,13 +411,7 @@ box_average_avx512_body BOX_AVERAGE_PARAMETERS {
           // Rows of padding would add zeros to a sum that starts at +0 (so is never −0): no-ops.
           if (!line_of[i]) continue;
           const float *line = line_of[i] + ow * stride_w;
-          for (long j = 0; j < kernel_w; j++) {
-            __m512 value = stride_w == 1
-                               ? _mm512_loadu_ps(line + j)
-                               : _mm512_permutex2var_ps(_mm512_loadu_ps(line + j), evens,
-                                                        _mm512_loadu_ps(line + j + 16));
-            total = _mm512_add_ps(total, value);
-          }
+          for (long j = 0; j < kernel_w; j++) total = _mm512_add_ps(total, row_taps(line + j, stride_w));
         }
         __m512 divisor = _mm512_mask_loadu_ps(_mm512_set1_ps(1), used, divisors + oh * out_w + ow);
         _mm512_mask_storeu_ps(target + oh * out_w + ow, used, _mm512_div_ps(total, divisor));
