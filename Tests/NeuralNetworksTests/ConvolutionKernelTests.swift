@@ -16,8 +16,9 @@ import Testing
   /// 16-channel vectors and partial 48-channel blocks, partial 8-position tiles, tiles across
   /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers (a
   /// deep one on the direct kernel for one image, on the packed GEMM for three), strided layers
-  /// (shallow ones on the direct kernel, a deep one on im2col and the GEMM), and a shallow
-  /// layer with wide rows (the row-wise kernel, 48-position tiles with a masked tail).
+  /// (shallow ones on the direct kernel, a deep one on im2col and the GEMM), and layers with
+  /// wide rows on the row-wise kernel (shallow, narrow and deep, strided; 48-position tiles
+  /// with a masked tail).
   /// Input gradients of ungrouped stride-1 layers run as direct convolutions of the output
   /// gradient, padded by kernel − 1 − padding (the full kernel − 1 for "no padding").
   static let layers: [(String, Convolution2D)] = [
@@ -68,6 +69,10 @@ import Testing
       Convolution2D(inputChannels: 5, outputChannels: 9, kernelSize: 3, stride: 2, padding: 1)
     ),
     (
+      "8→12 3×3 pad 1, narrow and deep, wide rows",
+      Convolution2D(inputChannels: 8, outputChannels: 12, kernelSize: 3, padding: 1)
+    ),
+    (
       "3→20 3×5 pad (1, 2), wide rows",
       Convolution2D(
         inputChannels: 3, outputChannels: 20, kernelSize: (3, 5), padding: (1, 2))
@@ -76,8 +81,7 @@ import Testing
 
   /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
   /// masked tail) for the layers named "wide rows", "wide strided rows" and "strided rows"
-  /// (stride 2, 16 output columns or more), for two
-  /// 16-position tiles and a partial
+  /// (stride 2, 16 output columns or more), for one 16-position tile and partial ones
   /// one per output row for "row tiles", else `side + 2`.
   static func inputWidth(_ name: String, side: Int) -> Int {
     switch name {
@@ -85,7 +89,7 @@ import Testing
     case let n where n.hasSuffix("wide strided rows"): 105
     case let n where n.hasSuffix("strided rows"): 41
     case let n where n.hasSuffix("wide rows"): 53
-    case let n where n.hasSuffix("row tiles"): 40
+    case let n where n.hasSuffix("row tiles"): 26  // one 16-position tile per row, then 8 and 2
     default: side + 2
     }
   }
