@@ -41,8 +41,9 @@ enum Workers {
     a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, beta: S,
     c: UnsafeMutablePointer<S>, ldc: Int, workers: Int
   ) {
-    // Below ~4 MFLOP per worker the split costs more than it saves.
-    let useful = max(1, min(workers, 2 * m * n * k / 4_000_000))
+    // Below ~2 MFLOP per worker (about 10 µs of arithmetic, or 4 MB of a matrix–vector
+    // product's weights streamed) the split costs more than it saves.
+    let useful = max(1, min(workers, 2 * m * n * k / 2_000_000))
     if n >= m {
       split(n, workers: useful) { _, columns in
         S.gemm(

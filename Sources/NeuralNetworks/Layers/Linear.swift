@@ -119,10 +119,12 @@ public struct Linear: Layer {
     S.elements(of: x).withPointer { xp in
       S.elements(of: parameters[0]).withPointer { wp in
         output.withMutablePointer { yp in
-          S.gemm(
+          // Output features split over the engine's workers (at batch 1 each streams its share
+          // of the weights through sgemv).
+          Workers.gemm(
             transposeA: false, transposeB: true, m: batch, n: outputSize, k: inputSize, alpha: 1,
             a: xp, lda: inputSize, b: wp, ldb: inputSize, beta: hasBias ? 1 : 0, c: yp,
-            ldc: outputSize)
+            ldc: outputSize, workers: Workers.count)
         }
       }
     }
