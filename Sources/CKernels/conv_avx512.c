@@ -219,12 +219,23 @@ static inline int consecutive(const long *rows, long count) {
   return 1;
 }
 
-// Writes `channels` channels of a tile of `used` positions: positions consecutive in the
-// output (one image) go out as masked vectors, one per channel; others element by element.
+// Writes `channels` channels of a tile of `used` positions with the epilogue. Positions
+// consecutive in the output (one image) go out a vector per channel: whole groups of 8
+// transposed in registers, other runs as masked gathers; the rest element by element.
 static inline void store_tile(const float *tile, long used, const long *targets, long first_channel,
                               long channels, long positions, const float *bias,
                               const float *addend, int relu, float *output) {
-  if (targets[used - 1] - targets[0] == used - 1) {
+  int consecutive_outputs = targets[used - 1] - targets[0] == used - 1;
+  if (consecutive_outputs && used % CONV_MR == 0) {
+    long width = (channels + 15) / 16 * 16;  // the vectors the block's channels fill
+    for (long h = 0; h < used; h += CONV_MR) {
+      conv_store part = {output + targets[h], addend ? addend + targets[h] : NULL,
+                         bias, positions, first_channel, channels, relu};
+      store_transposed(tile + h * CONV_NR, width, &part);
+    }
+    return;
+  }
+  if (consecutive_outputs) {
     __mmask16 mask = (__mmask16)((1u << used) - 1);
     __m512i index = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5,
                                                         4, 3, 2, 1, 0),
@@ -353,32 +364,12 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
       for (long t = 0; t < span; t += CONV_MR) {
         if (width == 16 && span - t >= CONV_ROW && consecutive(rows + t, CONV_ROW)) {
           conv_micro_row(depth, source + rows[t], depth_offsets, w, tile);
-          if (targets[t + CONV_ROW - 1] - targets[t] == CONV_ROW - 1) {
-            // Consecutive outputs: two 8-position halves, each stored transposed.
-            for (long h = 0; h < CONV_ROW; h += CONV_MR) {
-              conv_store half = {output + targets[t + h],
-                                 addend ? addend + targets[t + h] : NULL,
-                                 bias,
-                                 positions,
-                                 channel_start,
-                                 channels,
-                                 relu};
-              store_transposed(tile + h * CONV_NR, width, &half);
-            }
-          } else {
-            store_tile(tile, CONV_ROW, targets + t, channel_start, channels, positions, bias,
-                       addend, relu, output);
-          }
+          store_tile(tile, CONV_ROW, targets + t, channel_start, channels, positions, bias,
+                     addend, relu, output);
           t += CONV_ROW - CONV_MR;
           continue;
         }
         long used = span - t < CONV_MR ? span - t : CONV_MR;
-        // Full tiles of consecutive positions are stored transposed, a vector per channel.
-        conv_store store = {output + targets[t], addend ? addend + targets[t] : NULL, bias,
-                            positions, channel_start, channels, relu};
-        const conv_store *direct =
-            used == CONV_MR && targets[t + CONV_MR - 1] - targets[t] == CONV_MR - 1 ? &store
-                                                                                     : NULL;
         if (width == 48) {
           conv_micro_3(depth, source, rows + t, depth_offsets, w, tile);
         } else if (width == 32) {
@@ -386,12 +377,8 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
         } else {
           conv_micro_1(depth, source, rows + t, depth_offsets, w, tile);
         }
-        if (direct) {
-          store_transposed(tile, width, direct);
-        } else {
-          store_tile(tile, used, targets + t, channel_start, channels, positions, bias, addend,
-                     relu, output);
-        }
+        store_tile(tile, used, targets + t, channel_start, channels, positions, bias, addend,
+                   relu, output);
       }
     }
     start += span;
@@ -466,6 +453,11 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
   __m512 zero = _mm512_setzero_ps();
   __m512 acc[ROWS_MR * 3];
+  // By horizontal stride, then vectors per tile.
+  static void (*const micros[2][3])(long, const float *restrict, const long *restrict,
+                                    const float *restrict, __mmask16, __m512 *) = {
+      {row_micro_1_s1, row_micro_2_s1, row_micro_3_s1},
+      {row_micro_1_s2, row_micro_2_s2, row_micro_3_s2}};
   for (long row = first_row; row < first_row + row_count; row++) {
     long n = row / s->out_h, oh = row % s->out_h;
     fill_band(s, input, n, oh, oh, band_height, band);
@@ -478,22 +470,8 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
         int vectors = (int)((lanes + 15) / 16);
         long tail = lanes - 16 * (vectors - 1);
         __mmask16 last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
-        const float *base = band + ow * s->stride_w;
-        if (s->stride_w == 2) {
-          if (vectors == 3) {
-            row_micro_3_s2(depth, base, depth_offsets, w, last, acc);
-          } else if (vectors == 2) {
-            row_micro_2_s2(depth, base, depth_offsets, w, last, acc);
-          } else {
-            row_micro_1_s2(depth, base, depth_offsets, w, last, acc);
-          }
-        } else if (vectors == 3) {
-          row_micro_3_s1(depth, base, depth_offsets, w, last, acc);
-        } else if (vectors == 2) {
-          row_micro_2_s1(depth, base, depth_offsets, w, last, acc);
-        } else {
-          row_micro_1_s1(depth, base, depth_offsets, w, last, acc);
-        }
+        micros[s->stride_w - 1][vectors - 1](depth, band + ow * s->stride_w, depth_offsets, w,
+                                             last, acc);
         for (long r = 0; r < channels; r++) {
           long channel = p * ROWS_MR + r;
           long at = (n * s->out_channels + channel) * positions + oh * s->out_w + ow;

@@ -3,7 +3,6 @@
 // (selected at run time) read the rows from staged, padded lines in whole vectors.
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "CKernels.h"
 
@@ -274,6 +273,7 @@ max_pool_avx512_body MAX_POOL_PARAMETERS {
         }
         continue;
       }
+      // Maxima with argmax offsets.
       for (long ow = 0; ow < out_w; ow += 16) {
         long lanes = out_w - ow < 16 ? out_w - ow : 16;
         __mmask16 used = (__mmask16)((1u << lanes) - 1);
@@ -288,29 +288,23 @@ max_pool_avx512_body MAX_POOL_PARAMETERS {
             // windows never win, as in PyTorch).
             long first = ow * stride_w - pad_w + j;
             __m512 value = row_taps(line + pad_w + first, stride_w);
-            if (indices) {
-              // Lanes whose tap lies inside the row: first + e·stride_w in [0, width).
-              long lo = first < 0 ? (-first + stride_w - 1) / stride_w : 0;
-              long hi = width - 1 - first < 0 ? -1 : (width - 1 - first) / stride_w;
-              if (hi > lanes - 1) hi = lanes - 1;
-              __mmask16 valid =
-                  hi < lo ? 0 : (__mmask16)(((1u << (hi + 1)) - 1) & ~((1u << lo) - 1));
-              __mmask16 take = _mm512_mask_cmp_ps_mask(used, value, best, _CMP_GT_OQ) |
-                               _mm512_mask_cmpeq_epi32_mask(valid, best_index, none);
-              __m512i candidate =
-                  _mm512_add_epi32(_mm512_set1_epi32((int)(y * width + first)), lane_offsets);
-              best_index = _mm512_mask_mov_epi32(best_index, take, candidate);
-              best = _mm512_mask_mov_ps(best, take, value);
-            } else {
-              best = _mm512_max_ps(value, best);
-            }
+            // Lanes whose tap lies inside the row: first + e·stride_w in [0, width).
+            long lo = first < 0 ? (-first + stride_w - 1) / stride_w : 0;
+            long hi = width - 1 - first < 0 ? -1 : (width - 1 - first) / stride_w;
+            if (hi > lanes - 1) hi = lanes - 1;
+            __mmask16 valid =
+                hi < lo ? 0 : (__mmask16)(((1u << (hi + 1)) - 1) & ~((1u << lo) - 1));
+            __mmask16 take = _mm512_mask_cmp_ps_mask(used, value, best, _CMP_GT_OQ) |
+                             _mm512_mask_cmpeq_epi32_mask(valid, best_index, none);
+            __m512i candidate =
+                _mm512_add_epi32(_mm512_set1_epi32((int)(y * width + first)), lane_offsets);
+            best_index = _mm512_mask_mov_epi32(best_index, take, candidate);
+            best = _mm512_mask_mov_ps(best, take, value);
           }
         }
         _mm512_mask_storeu_ps(row + ow, used, best);
-        if (indices) {
-          _mm512_mask_storeu_epi32(indices + plane * out_h * out_w + oh * out_w + ow, used,
-                                   best_index);
-        }
+        _mm512_mask_storeu_epi32(indices + plane * out_h * out_w + oh * out_w + ow, used,
+                                 best_index);
       }
     }
   }

@@ -88,8 +88,11 @@ static void *pool_thread(void *argument) {
 }
 
 // Starts pool threads until `needed` run; returns how many run (fewer if creation failed).
+// Whether idle threads poll is decided only when the pool grows (the core count is read from
+// sysfs, too slow for every parallel region).
 static long grow(long needed) {
   if (needed > MAX_POOL_THREADS) needed = MAX_POOL_THREADS;
+  if (started >= needed) return started;
   while (started < needed) {
     pthread_t thread;
     pthread_attr_t attributes;

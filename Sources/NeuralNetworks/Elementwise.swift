@@ -14,7 +14,7 @@ enum Elementwise {
   /// The sum of tensors of one shape, optionally rectified (`max(·, 0)`), computed over the
   /// engine's workers.
   static func sum<S: EngineScalar>(_: S.Type, _ inputs: [Tensor], rectified: Bool) -> Tensor {
-    let arrays = UncheckedSendable(inputs.map { S.elements(of: $0) })
+    let values = inputs.map { S.elements(of: $0) }
     let count = inputs[0].count
     let result = ContiguousArray<S>(unsafeUninitializedCapacity: count) { buffer, initialized in
       let target = buffer.baseAddress!
@@ -23,7 +23,6 @@ enum Elementwise {
         // Sums of one or two inputs (ReLU layers, residual additions) are formed out of place,
         // so the rectifier compiles to a select (`maxss`) rather than a branch around a store:
         // signs of activations mispredict half the time.
-        let values = arrays.value
         values[0].withPointer { first in
           if values.count == 1 {
             for i in range {

@@ -1,4 +1,3 @@
-import Dispatch
 import Tensors
 
 /// semrob's own parallel loops inside the engine, sized by `Parallelism.ownLoopThreads`.
@@ -61,13 +60,6 @@ enum Workers {
       }
     }
   }
-}
-
-/// Carries a value across the `@Sendable` boundary of `concurrentPerform`; safe because the
-/// workers write disjoint memory and the value outlives the parallel loop.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
 }
 
 /// A scratch buffer per worker, freed at the end of the scope.

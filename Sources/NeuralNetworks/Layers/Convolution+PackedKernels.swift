@@ -11,8 +11,11 @@ import Tensors
 /// and the GEMM by column blocks.
 extension ConvolutionGeometry {
   /// Forward pass on ``DirectConvolution`` (ungrouped convolutions): the weights packed once
-  /// (cached), output positions or channel blocks split over the workers.
-  func forwardDirect(_ x: Tensor, weight: Tensor, bias: Tensor?, residual: Tensor?) -> Tensor {
+  /// (cached), output positions or channel blocks split over the workers — or, with `rowWise`,
+  /// output rows on the row-wise kernel (see ``forwardKernel(batch:)``).
+  func forwardDirect(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, residual: Tensor?, rowWise: Bool
+  ) -> Tensor {
     let batch = x.shape[0]
     let (cin, cout) = (layer.inputChannels, layer.outputChannels)
     let geometry = DirectConvolution.Geometry(
@@ -22,14 +25,7 @@ extension ConvolutionGeometry {
       dilation: (layer.dilation[0], layer.dilation[1]),
       padding: (layer.padding[0], layer.padding[1]), outputHeight: outputHeight,
       outputWidth: outputWidth, outputChannels: cout)
-    // Shallow layers with wide output rows (a network's first convolution): the row-wise
-    // kernel, whose stores need no transposition; at stride 2 from 16 output columns (its
-    // alternative, 8-position tiles of a depth under 64, spends more on stores than on
-    // arithmetic). Also stride-1 layers of at most 16 output channels (resnet-mini's first
-    // stage 5–10% faster end to end).
-    let wideRows = layer.stride == [1, 1] ? outputWidth >= 32 : outputWidth >= 16
-    let narrow = layer.stride == [1, 1] && cout <= 16
-    if layer.stride == [1, 1] || layer.stride == [2, 2], geometry.depth < 64 || narrow, wideRows {
+    if rowWise {
       return forwardRows(
         x.scalars, batch: batch, geometry: geometry, weight: weight, bias: bias,
         residual: residual)
@@ -265,11 +261,6 @@ extension ConvolutionGeometry {
     return Tensor(shape: [batch, cout, outputHeight, outputWidth], scalars: output)
   }
 
-  /// The input gradient `∂X` (`[samples, C_in, H, W]`) on the packed GEMM.
-  ///
-  /// `dy` holds the output cotangents (`[samples, C_out, H_out, W_out]`, already masked by a
-  /// fused ReLU). `∂cols = W_gᵀ · ∂Y` with `W_gᵀ` packed once (cached), then col2im; pointwise
-  /// layers write `∂X` directly, all samples side by side through a column map.
   /// Whether the input gradient is a direct convolution of the output gradient: ungrouped,
   /// stride 1, dilation 1, not pointwise, padding at most kernel − 1.
   var hasDirectInputGradient: Bool {
@@ -321,6 +312,11 @@ extension ConvolutionGeometry {
     return Tensor(shape: [samples, cin, height, width], scalars: dx)
   }
 
+  /// The input gradient `∂X` (`[samples, C_in, H, W]`) on the packed GEMM.
+  ///
+  /// `dy` holds the output cotangents (`[samples, C_out, H_out, W_out]`, already masked by a
+  /// fused ReLU). `∂cols = W_gᵀ · ∂Y` with `W_gᵀ` packed once (cached), then col2im; pointwise
+  /// layers write `∂X` directly, all samples side by side through a column map.
   func inputGradientPacked(_ dy: ContiguousArray<Float>, weight: Tensor, samples: Int) -> Tensor {
     let (cin, cout, groups) = (layer.inputChannels, layer.outputChannels, layer.groups)
     let (rows, cols, cinG, coutG) = (columnRows, positions, groupInputChannels, groupOutputChannels)
