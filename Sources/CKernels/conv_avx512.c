@@ -436,6 +436,10 @@ DEFINE_ROW_MICRO(1, 2)
 DEFINE_ROW_MICRO(2, 2)
 DEFINE_ROW_MICRO(3, 2)
 
+// Output rows per band fill: the band holds their input rows once (kernel_h rows per output
+// row copied again for every output row made the copy a third of a shallow layer's time).
+#define ROWS_BLOCK 8
+
 void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const float *packed,
                           long first_row, long row_count, const float *bias,
                           const float *addend, int relu, float *output) {
@@ -443,7 +447,7 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   long depth = s->channels * s->kernel_h * s->kernel_w;
   long positions = s->out_h * s->out_w;
   long padded_width = s->width + 2 * s->pad_w;
-  long band_height = (s->kernel_h - 1) * s->dilation_h + 1;
+  long band_height = (ROWS_BLOCK - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
   long plane = band_height * padded_width;
   // Slack after the last row: stride 1 reads masked vectors (16 floats keep every address in
   // bounds); stride 2 reads whole vector pairs whose lanes past the row feed only outputs that
@@ -458,36 +462,49 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
                                     const float *restrict, __mmask16, __m512 *) = {
       {row_micro_1_s1, row_micro_2_s1, row_micro_3_s1},
       {row_micro_1_s2, row_micro_2_s2, row_micro_3_s2}};
-  for (long row = first_row; row < first_row + row_count; row++) {
-    long n = row / s->out_h, oh = row % s->out_h;
-    fill_band(s, input, n, oh, oh, band_height, band);
-    for (long p = 0; p < panels; p++) {
-      const float *w = packed + p * ROWS_MR * depth;
-      long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
-                                                               : ROWS_MR;
-      for (long ow = 0; ow < s->out_w; ow += 48) {
-        long lanes = s->out_w - ow < 48 ? s->out_w - ow : 48;
-        int vectors = (int)((lanes + 15) / 16);
-        long tail = lanes - 16 * (vectors - 1);
-        __mmask16 last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
-        micros[s->stride_w - 1][vectors - 1](depth, band + ow * s->stride_w, depth_offsets, w,
-                                             last, acc);
-        for (long r = 0; r < channels; r++) {
-          long channel = p * ROWS_MR + r;
-          long at = (n * s->out_channels + channel) * positions + oh * s->out_w + ow;
-          __m512 shift = _mm512_set1_ps(bias ? bias[channel] : 0);
-          for (int v = 0; v < vectors; v++) {
-            __mmask16 mask = v == vectors - 1 ? last : (__mmask16)0xffff;
-            __m512 value = _mm512_add_ps(acc[r * 3 + v], shift);
-            if (addend) {
-              value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + at + 16 * v));
+  // Positions per tile: whole vectors, at most 48, as even as the row allows (64 columns are
+  // 32 + 32, not 48 + 16: a one-vector tile waits on the latency of 8 accumulator chains).
+  long tiles = (s->out_w + 47) / 48;
+  long tile_width = ((s->out_w + tiles - 1) / tiles + 15) / 16 * 16;
+  for (long row = first_row; row < first_row + row_count;) {
+    // A block: up to ROWS_BLOCK output rows of one image.
+    long n = row / s->out_h, first_oh = row % s->out_h;
+    long block = first_row + row_count - row;
+    if (block > ROWS_BLOCK) block = ROWS_BLOCK;
+    if (block > s->out_h - first_oh) block = s->out_h - first_oh;
+    fill_band(s, input, n, first_oh, first_oh + block - 1, band_height, band);
+    for (long r = 0; r < block; r++) {
+      long oh = first_oh + r;
+      const float *base = band + r * s->stride_h * padded_width;
+      for (long p = 0; p < panels; p++) {
+        const float *w = packed + p * ROWS_MR * depth;
+        long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
+                                                                 : ROWS_MR;
+        for (long ow = 0; ow < s->out_w; ow += tile_width) {
+          long lanes = s->out_w - ow < tile_width ? s->out_w - ow : tile_width;
+          int vectors = (int)((lanes + 15) / 16);
+          long tail = lanes - 16 * (vectors - 1);
+          __mmask16 last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
+          micros[s->stride_w - 1][vectors - 1](depth, base + ow * s->stride_w, depth_offsets, w,
+                                               last, acc);
+          for (long c = 0; c < channels; c++) {
+            long channel = p * ROWS_MR + c;
+            long at = (n * s->out_channels + channel) * positions + oh * s->out_w + ow;
+            __m512 shift = _mm512_set1_ps(bias ? bias[channel] : 0);
+            for (int v = 0; v < vectors; v++) {
+              __mmask16 mask = v == vectors - 1 ? last : (__mmask16)0xffff;
+              __m512 value = _mm512_add_ps(acc[c * 3 + v], shift);
+              if (addend) {
+                value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + at + 16 * v));
+              }
+              if (relu) value = _mm512_max_ps(value, zero);
+              _mm512_mask_storeu_ps(output + at + 16 * v, mask, value);
             }
-            if (relu) value = _mm512_max_ps(value, zero);
-            _mm512_mask_storeu_ps(output + at + 16 * v, mask, value);
           }
         }
       }
     }
+    row += block;
   }
   free(depth_offsets);
   free(band);

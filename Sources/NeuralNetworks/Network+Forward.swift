@@ -26,63 +26,11 @@ extension Network {
   /// - Parameter input: A batch `[N] + inputShape` of the network's element type.
   /// - Returns: The output, `[N] + outputShape` (logits for classifiers).
   public func callAsFunction(_ input: Tensor) -> Tensor {
-    if let size = microBatchSize(input), size < input.shape[0] {
-      return runInMicroBatches(input, size: size)
+    if let stages = inferenceStages(input), stages.contains(where: { $0.images < input.shape[0] }) {
+      return runInStages(input, stages: stages)
     }
     var random = RandomGenerator(seed: 0)
     return run(input, mode: .inference, recording: false, random: &random).outputs.last!
-  }
-
-  /// Bytes of activations one micro-batch may keep live (about half a core's L2 cache).
-  static var microBatchBudget: Int { 1 << 19 }
-
-  /// The images per micro-batch for an inference pass over `input`, or `nil` to run the batch
-  /// layer by layer.
-  ///
-  /// Small Float32 inputs (64×64 classifiers) are memory-bound layer by layer: each layer
-  /// writes megabytes of activations that the next reads back from memory. Run a few images
-  /// at a time through the whole network instead, so a layer's input and output (about twice
-  /// the largest activation of an image) stay in cache. The size depends only on the network,
-  /// never on the worker count, so results do not depend on the thread count.
-  func microBatchSize(_ input: Tensor) -> Int? {
-    guard input.elementType == .float32, input.rank == inputShape.count + 1 else { return nil }
-    let largest = nodes.reduce(inputShape.reduce(1, *)) { max($0, $1.outputShape.reduce(1, *)) }
-    let size = Self.microBatchBudget / (2 * MemoryLayout<Float>.size * max(1, largest))
-    return size >= 1 ? size : nil
-  }
-
-  /// Inference over micro-batches of `size` images, whole micro-batches per worker, each run
-  /// with one worker; the outputs in input order.
-  private func runInMicroBatches(_ input: Tensor, size: Int) -> Tensor {
-    checkInput(input)
-    let batch = input.shape[0]
-    let imageCount = input.count / batch
-    let outputCount = outputShape.reduce(1, *)
-    let chunks = (batch + size - 1) / size
-    let source = input.scalars
-    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * outputCount) {
-      buffer, initialized in
-      nonisolated(unsafe) let target = buffer.baseAddress!
-      Workers.split(chunks, workers: Workers.count) { _, range in
-        Workers.serially {
-          for chunk in range {
-            let first = chunk * size
-            let count = min(size, batch - first)
-            let slice = Tensor(
-              shape: [count] + inputShape,
-              scalars: source[(first * imageCount)..<((first + count) * imageCount)])
-            var random = RandomGenerator(seed: 0)
-            let result = run(slice, mode: .inference, recording: false, random: &random)
-              .outputs.last!
-            result.scalars.withUnsafeBufferPointer {
-              (target + first * outputCount).update(from: $0.baseAddress!, count: $0.count)
-            }
-          }
-        }
-      }
-      initialized = batch * outputCount
-    }
-    return Tensor(shape: [batch] + outputShape, scalars: output)
   }
 
   /// Runs the network and records what a backward pass needs.
@@ -146,19 +94,30 @@ extension Network {
   }
 
   /// The forward pass; `timing(node, seconds)`, when given, receives each node's forward time.
+  ///
+  /// With `range` (inference without recording only), runs just those nodes: `input` then
+  /// stands for the output of node `range.lowerBound − 1` (the network input for 0), which
+  /// must be the only earlier output they read (see ``inferenceStages(_:)``), and the tape's
+  /// output is that of node `range.upperBound − 1`.
   func run(
-    _ input: Tensor, mode: NetworkMode, recording: Bool, random: inout RandomGenerator,
-    timing: ((Int, Double) -> Void)? = nil
+    _ input: Tensor, nodes range: Range<Int>? = nil, mode: NetworkMode, recording: Bool,
+    random: inout RandomGenerator, timing: ((Int, Double) -> Void)? = nil
   ) -> Tape {
-    checkInput(input)
+    let range = range ?? 0..<nodes.count
+    precondition(
+      range == 0..<nodes.count || (!recording && mode == .inference),
+      "Network.run: node ranges are for inference without recording")
+    if range.lowerBound == 0 { checkInput(input) }
+    let boundary = range.lowerBound - 1
     var readers = [Int](repeating: 0, count: nodes.count)
-    for node in nodes { for i in node.inputs where i != Self.inputNode { readers[i] += 1 } }
+    for node in nodes[range] { for i in node.inputs where i != boundary { readers[i] += 1 } }
     var outputs = [Tensor?](repeating: nil, count: nodes.count)
     var caches = [LayerCache](repeating: .empty, count: recording ? nodes.count : 0)
     var buffers = self.buffers
     var context = ForwardContext(mode: mode, isRecording: recording, random: random)
-    for (index, node) in nodes.enumerated() {
-      let inputs = node.inputs.map { $0 == Self.inputNode ? input : outputs[$0]! }
+    for index in range {
+      let node = nodes[index]
+      let inputs = node.inputs.map { $0 == boundary ? input : outputs[$0]! }
       var nodeBuffers = node.bufferPaths.map { buffers[$0]! }
       let nodeParameters = node.parameterPaths.map { parameters[$0]! }
       let start = timing == nil ? nil : ContinuousClock.now
@@ -172,16 +131,17 @@ extension Network {
       if recording {
         caches[index] = cache
       } else {
-        for i in node.inputs where i != Self.inputNode {
+        for i in node.inputs where i != boundary {
           readers[i] -= 1
-          if readers[i] == 0 && i != nodes.count - 1 { outputs[i] = nil }
+          if readers[i] == 0 && i != range.upperBound - 1 { outputs[i] = nil }
         }
       }
     }
     random = context.random
     if !recording {
       return Tape(
-        input: input, outputs: [outputs.last!!], caches: [], buffers: buffers, mode: mode)
+        input: input, outputs: [outputs[range.upperBound - 1]!], caches: [], buffers: buffers,
+        mode: mode)
     }
     return Tape(
       input: input, outputs: outputs.map { $0! }, caches: caches, buffers: buffers, mode: mode)

@@ -1,3 +1,4 @@
+import Synchronization
 import Tensors
 
 /// semrob's own parallel loops inside the engine, sized by `Parallelism.ownLoopThreads`.
@@ -30,6 +31,23 @@ enum Workers {
     // while `split` runs.
     WorkerPool.run(used) { worker in
       body(worker, (worker * total / used)..<((worker + 1) * total / used))
+    }
+  }
+
+  /// Runs `body(index)` for every index in `0..<total` on up to `workers` workers, each taking
+  /// the next index as it finishes one (for units of work that are independent and large, such
+  /// as whole micro-batches: a worker slowed by other load on its core takes fewer).
+  static func each(_ total: Int, workers: Int, _ body: (Int) -> Void) {
+    let used = min(workers, total)
+    guard used > 1 else {
+      for index in 0..<total { body(index) }
+      return
+    }
+    let next = Atomic<Int>(0)
+    WorkerPool.run(used) { _ in
+      while case let index = next.add(1, ordering: .relaxed).oldValue, index < total {
+        body(index)
+      }
     }
   }
 

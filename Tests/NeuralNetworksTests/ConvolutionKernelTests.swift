@@ -18,7 +18,8 @@ import Testing
   /// deep one on the direct kernel for one image, on the packed GEMM for three), strided layers
   /// (shallow ones on the direct kernel, a deep one on im2col and the GEMM), and layers with
   /// wide rows on the row-wise kernel (shallow, narrow and deep, strided; 48-position tiles
-  /// with a masked tail).
+  /// with a masked tail; rows of whole vectors split into even tiles), in blocks of output rows
+  /// that start inside an image when the rows are split over workers.
   /// Input gradients of ungrouped stride-1 layers run as direct convolutions of the output
   /// gradient, padded by kernel − 1 − padding (the full kernel − 1 for "no padding").
   static let layers: [(String, Convolution2D)] = [
@@ -73,6 +74,10 @@ import Testing
       Convolution2D(inputChannels: 8, outputChannels: 12, kernelSize: 3, padding: 1)
     ),
     (
+      "10→24 3×3 pad 1, whole-vector rows",
+      Convolution2D(inputChannels: 10, outputChannels: 24, kernelSize: 3, padding: 1)
+    ),
+    (
       "3→20 3×5 pad (1, 2), wide rows",
       Convolution2D(
         inputChannels: 3, outputChannels: 20, kernelSize: (3, 5), padding: (1, 2))
@@ -80,7 +85,8 @@ import Testing
   ]
 
   /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
-  /// masked tail) for the layers named "wide rows", "wide strided rows" and "strided rows"
+  /// masked tail, or 64 in two even tiles) for the layers named "wide rows", "whole-vector
+  /// rows", "wide strided rows" and "strided rows"
   /// (stride 2, 16 output columns or more), for one 16-position tile and partial ones
   /// one per output row for "row tiles", else `side + 2`.
   static func inputWidth(_ name: String, side: Int) -> Int {
@@ -89,6 +95,7 @@ import Testing
     case let n where n.hasSuffix("wide strided rows"): 105
     case let n where n.hasSuffix("strided rows"): 41
     case let n where n.hasSuffix("wide rows"): 53
+    case let n where n.hasSuffix("whole-vector rows"): 64  // two 32-position tiles per row
     case let n where n.hasSuffix("row tiles"): 26  // one 16-position tile per row, then 8 and 2
     default: side + 2
     }

@@ -1,0 +1,135 @@
+import Tensors
+
+/// Inference in micro-batches, stage by stage.
+///
+/// Small Float32 inputs (64×64 classifiers) are memory-bound layer by layer: each layer writes
+/// megabytes of activations that the next reads back from memory. Instead a few images at a
+/// time go through the network, so a layer's input and output stay in cache. Early layers have
+/// large activations and small weights, late layers the reverse, so the network is cut into
+/// stages (runs of nodes that read nothing from before them but the tensor at the cut), and
+/// each stage takes as many images per pass as its activations allow: late layers stream
+/// their weights once per several images, and the classifier head multiplies matrices instead
+/// of vectors.
+extension Network {
+  /// Consecutive nodes run `images` images at a time.
+  struct InferenceStage: Equatable {
+    /// The nodes (indices into ``Network/nodes``).
+    let nodes: Range<Int>
+    /// Images per pass: a power of two.
+    let images: Int
+  }
+
+  /// Bytes of activations one pass of a stage may keep live (about half a core's L2 cache).
+  static var stageBudget: Int { 1 << 19 }
+
+  /// The most images a stage takes per pass (a power of two).
+  ///
+  /// Larger groups would leave small batches with fewer groups than workers.
+  static var stageImageLimit: Int { 8 }
+
+  /// The stages of a micro-batched inference pass over `input`, or `nil` to run the batch
+  /// layer by layer (inputs of another element type or shape, or a network whose first stage
+  /// would not fit one image in ``stageBudget``).
+  ///
+  /// A cut after node `i` is allowed where no later node reads an output before `i` (or the
+  /// network input). Each stage's images per pass is the largest power of two up to
+  /// ``stageImageLimit`` for which twice its largest activation (its input or any node's
+  /// output) fits ``stageBudget``; adjacent stages of the same size are merged. The stages
+  /// depend only on the network, never on the batch or worker count, so neither changes the
+  /// result.
+  func inferenceStages(_ input: Tensor) -> [InferenceStage]? {
+    guard input.elementType == .float32, input.rank == inputShape.count + 1, !nodes.isEmpty
+    else { return nil }
+    // reach: the last node reading any output before the current one (or the input).
+    var lastReader = [Int](repeating: -1, count: nodes.count + 1)
+    for (k, node) in nodes.enumerated() { for j in node.inputs { lastReader[j + 1] = k } }
+    var stages: [InferenceStage] = []
+    var start = 0
+    var reach = -1
+    var largest = inputShape.reduce(1, *)
+    for i in nodes.indices {
+      reach = max(reach, lastReader[i])
+      largest = max(largest, nodes[i].outputShape.reduce(1, *))
+      guard reach <= i || i == nodes.count - 1 else { continue }
+      let fitting = Self.stageBudget / (2 * MemoryLayout<Float>.size * max(1, largest))
+      guard fitting >= 1 else { return nil }
+      var images = 1
+      while images * 2 <= min(fitting, Self.stageImageLimit) { images *= 2 }
+      if let last = stages.last, last.images == images {
+        stages[stages.count - 1] = InferenceStage(
+          nodes: last.nodes.lowerBound..<(i + 1), images: images)
+      } else {
+        stages.append(InferenceStage(nodes: start..<(i + 1), images: images))
+      }
+      start = i + 1
+      largest = nodes[i].outputShape.reduce(1, *)
+    }
+    return stages
+  }
+
+  /// Inference over groups of images (as many as the largest stage takes), each worker taking
+  /// the next group as it finishes one, each group run with one worker through every stage in passes of that stage's size; the
+  /// outputs in input order.
+  ///
+  /// Every stage size divides the group size, so a stage's passes start at the same images
+  /// whatever the batch or worker count.
+  func runInStages(_ input: Tensor, stages: [InferenceStage]) -> Tensor {
+    checkInput(input)
+    let batch = input.shape[0]
+    let group = stages.map(\.images).max()!
+    let outputCount = outputShape.reduce(1, *)
+    let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * outputCount) {
+      buffer, initialized in
+      nonisolated(unsafe) let target = buffer.baseAddress!
+      Workers.each((batch + group - 1) / group, workers: Workers.count) { g in
+        Workers.serially {
+          let images = (g * group)..<min(batch, (g + 1) * group)
+          var x = input.images(images)
+          for stage in stages { x = run(stage, on: x) }
+          x.scalars.withUnsafeBufferPointer {
+            (target + images.lowerBound * outputCount).update(
+              from: $0.baseAddress!, count: $0.count)
+          }
+        }
+      }
+      initialized = batch * outputCount
+    }
+    return Tensor(shape: [batch] + outputShape, scalars: output)
+  }
+
+  /// One stage over `x` (the output of the node before it, or the network input), in passes of
+  /// `stage.images` images.
+  private func run(_ stage: InferenceStage, on x: Tensor) -> Tensor {
+    let count = x.shape[0]
+    func pass(_ images: Range<Int>) -> Tensor {
+      var random = RandomGenerator(seed: 0)
+      let slice = images.count == count ? x : x.images(images)
+      return run(slice, nodes: stage.nodes, mode: .inference, recording: false, random: &random)
+        .output
+    }
+    if count <= stage.images { return pass(0..<count) }
+    let shape = nodes[stage.nodes.upperBound - 1].outputShape
+    let perImage = shape.reduce(1, *)
+    let scalars = ContiguousArray<Float>(unsafeUninitializedCapacity: count * perImage) {
+      buffer, initialized in
+      for first in stride(from: 0, to: count, by: stage.images) {
+        let result = pass(first..<min(count, first + stage.images))
+        result.scalars.withUnsafeBufferPointer {
+          (buffer.baseAddress! + first * perImage).update(from: $0.baseAddress!, count: $0.count)
+        }
+      }
+      initialized = count * perImage
+    }
+    return Tensor(shape: [count] + shape, scalars: scalars)
+  }
+}
+
+extension Tensor {
+  /// Images `range` of a Float32 batch `[N, ...]`, as a new tensor `[range.count, ...]`.
+  fileprivate func images(_ range: Range<Int>) -> Tensor {
+    let size = count / shape[0]
+    return Tensor(
+      shape: [range.count] + shape.dropFirst(),
+      scalars: scalars[(range.lowerBound * size)..<(range.upperBound * size)])
+  }
+}

@@ -1,0 +1,67 @@
+import Testing
+
+@testable import NeuralNetworks
+@testable import Tensors
+
+/// How micro-batched inference cuts a network into stages (``Network/inferenceStages(_:)``).
+@Suite struct InferenceStageTests {
+  /// The stages of a mini architecture for a 64×64 batch.
+  static func stages(_ architecture: Architecture) throws -> (Network, [Network.InferenceStage]) {
+    let network = try architecture.makeNetwork(classes: 5, seed: 3)
+    let stages = try #require(network.inferenceStages(Tensor(zeros: [2, 3, 64, 64])))
+    return (network, stages)
+  }
+
+  @Test(
+    "stages cover the nodes in order and are cut only where one tensor is live",
+    arguments: [Architecture.vggMini, .resnetMini, .inceptionMini, .alexnetMini])
+  func cutsAtSingleTensors(architecture: Architecture) throws {
+    let (network, stages) = try Self.stages(architecture)
+    #expect(stages.first?.nodes.lowerBound == 0)
+    #expect(stages.last?.nodes.upperBound == network.nodes.count)
+    for (stage, next) in zip(stages, stages.dropFirst()) {
+      #expect(stage.nodes.upperBound == next.nodes.lowerBound)
+      #expect(stage.images != next.images, "adjacent stages of one size are merged")
+    }
+    for stage in stages {
+      #expect(stage.images >= 1 && stage.images <= Network.stageImageLimit)
+      #expect(stage.images & (stage.images - 1) == 0, "\(stage.images) is not a power of two")
+      // Nodes of a later stage read only each other and the last node before them.
+      let cut = stage.nodes.lowerBound
+      for node in network.nodes[cut...] {
+        for input in node.inputs {
+          #expect(input >= cut - 1, "node \(node.name) reads \(input) across the cut at \(cut)")
+        }
+      }
+    }
+  }
+
+  @Test("residual blocks are never cut; activations set each stage's images per pass")
+  func sizes() throws {
+    // vgg-mini is a chain: 16 channels at 64×64 (256 KiB per image) take one image per pass;
+    // each pooling quarters the plane and the widths double, so 2, 4, then 8 images.
+    let (_, vgg) = try Self.stages(.vggMini)
+    #expect(vgg.map(\.images) == [1, 2, 4, 8])
+    // In resnet-mini no cut falls inside a residual block before its sum, where the block's
+    // input is still live for the shortcut (between blocks, or between `add` and `relu`).
+    let (resnet, stages) = try Self.stages(.resnetMini)
+    #expect(stages.count > 1)
+    func block(_ node: Int) -> String? {
+      let parts = resnet.nodes[node].name.split(separator: ".")
+      return parts.first?.hasPrefix("layer") == true ? parts.prefix(2).joined(separator: ".") : nil
+    }
+    for stage in stages.dropFirst() {
+      let cut = stage.nodes.lowerBound
+      let before = resnet.nodes[cut - 1].name
+      #expect(
+        block(cut - 1) == nil || block(cut - 1) != block(cut) || before.hasSuffix(".add"),
+        "cut after \(before)")
+    }
+  }
+
+  @Test("Float64 inputs run layer by layer")
+  func float64() throws {
+    let network = try Architecture.vggMini.makeNetwork(classes: 5, seed: 3)
+    #expect(network.inferenceStages(Tensor(zeros: [2, 3, 64, 64], elementType: .float64)) == nil)
+  }
+}
