@@ -29,49 +29,58 @@ extension Network {
   /// than late layers gained from streaming their weights for 8 images instead of 4.
   static var stageImageLimit: Int { 4 }
 
+  /// The nodes after which micro-batched inference may cut the network, in order (the last
+  /// node always ends the list): where no later node reads an output before it or the network
+  /// input, so its output is the one tensor live across the cut.
+  func stageCuts() -> [Int] {
+    // reach: the last node reading any output before the current one (or the input).
+    var lastReader = [Int](repeating: -1, count: nodes.count + 1)
+    for (k, node) in nodes.enumerated() { for j in node.inputs { lastReader[j + 1] = k } }
+    var cuts: [Int] = []
+    var reach = -1
+    for i in nodes.indices {
+      reach = max(reach, lastReader[i])
+      if reach <= i || i == nodes.count - 1 { cuts.append(i) }
+    }
+    return cuts
+  }
+
   /// The stages of a micro-batched inference pass over `input`, or `nil` to run the batch
   /// layer by layer (inputs of another element type or shape, or a network whose first stage
   /// would not fit one image in ``stageBudget``).
   ///
-  /// A cut after node `i` is allowed where no later node reads an output before `i` (or the
-  /// network input). Each stage's images per pass is the largest power of two up to
-  /// ``stageImageLimit`` for which twice its largest activation (its input or any node's
+  /// Stages end at ``stageCuts()``. Each stage's images per pass is the largest power of two
+  /// up to ``stageImageLimit`` for which twice its largest activation (its input or any node's
   /// output) fits ``stageBudget``; adjacent stages of the same size are merged. The stages
   /// depend only on the network, never on the batch or worker count, so neither changes the
   /// result.
   func inferenceStages(_ input: Tensor) -> [InferenceStage]? {
     guard input.elementType == .float32, input.rank == inputShape.count + 1, !nodes.isEmpty
     else { return nil }
-    // reach: the last node reading any output before the current one (or the input).
-    var lastReader = [Int](repeating: -1, count: nodes.count + 1)
-    for (k, node) in nodes.enumerated() { for j in node.inputs { lastReader[j + 1] = k } }
     var stages: [InferenceStage] = []
     var start = 0
-    var reach = -1
-    var largest = inputShape.reduce(1, *)
-    for i in nodes.indices {
-      reach = max(reach, lastReader[i])
-      largest = max(largest, nodes[i].outputShape.reduce(1, *))
-      guard reach <= i || i == nodes.count - 1 else { continue }
+    for cut in stageCuts() {
+      let largest = nodes[start...cut].reduce(
+        start == 0 ? inputShape.reduce(1, *) : nodes[start - 1].outputShape.reduce(1, *)
+      ) { max($0, $1.outputShape.reduce(1, *)) }
       let fitting = Self.stageBudget / (2 * MemoryLayout<Float>.size * max(1, largest))
       guard fitting >= 1 else { return nil }
       var images = 1
       while images * 2 <= min(fitting, Self.stageImageLimit) { images *= 2 }
       if let last = stages.last, last.images == images {
         stages[stages.count - 1] = InferenceStage(
-          nodes: last.nodes.lowerBound..<(i + 1), images: images)
+          nodes: last.nodes.lowerBound..<(cut + 1), images: images)
       } else {
-        stages.append(InferenceStage(nodes: start..<(i + 1), images: images))
+        stages.append(InferenceStage(nodes: start..<(cut + 1), images: images))
       }
-      start = i + 1
-      largest = nodes[i].outputShape.reduce(1, *)
+      start = cut + 1
     }
     return stages
   }
 
   /// Inference over groups of images (as many as the largest stage takes), each worker taking
-  /// the next group as it finishes one, each group run with one worker through every stage in passes of that stage's size; the
-  /// outputs in input order.
+  /// the next group as it finishes one and running it with one worker through every stage, in
+  /// passes of that stage's size; the outputs in input order.
   ///
   /// Every stage size divides the group size, so a stage's passes start at the same images
   /// whatever the batch or worker count.

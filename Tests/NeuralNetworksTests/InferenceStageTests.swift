@@ -26,36 +26,43 @@ import Testing
     for stage in stages {
       #expect(stage.images >= 1 && stage.images <= Network.stageImageLimit)
       #expect(stage.images & (stage.images - 1) == 0, "\(stage.images) is not a power of two")
-      // Nodes of a later stage read only each other and the last node before them.
-      let cut = stage.nodes.lowerBound
-      for node in network.nodes[cut...] {
+      #expect(network.stageCuts().contains(stage.nodes.upperBound - 1))
+    }
+    // Nodes after a cut read only each other and the node at the cut.
+    for cut in network.stageCuts() {
+      for node in network.nodes[(cut + 1)...] {
         for input in node.inputs {
-          #expect(input >= cut - 1, "node \(node.name) reads \(input) across the cut at \(cut)")
+          #expect(input >= cut, "node \(node.name) reads \(input) across the cut after \(cut)")
         }
       }
     }
   }
 
-  @Test("residual blocks are never cut; activations set each stage's images per pass")
+  @Test("activations set each stage's images per pass")
   func sizes() throws {
     // vgg-mini is a chain: 16 channels at 64×64 (256 KiB per image) take one image per pass;
     // each pooling quarters the plane and the widths double, so 2, then 4 images (the limit).
     let (_, vgg) = try Self.stages(.vggMini)
     #expect(vgg.map(\.images) == [1, 2, 4])
-    // In resnet-mini no cut falls inside a residual block before its sum, where the block's
-    // input is still live for the shortcut (between blocks, or between `add` and `relu`).
-    let (resnet, stages) = try Self.stages(.resnetMini)
-    #expect(stages.count > 1)
+  }
+
+  @Test("residual blocks are cut only after their sum")
+  func residualCuts() throws {
+    // Inside a block before its `add`, the block's input is still live for the shortcut; the
+    // cuts fall between blocks or between `add` and `relu`.
+    let resnet = try Architecture.resnetMini.makeNetwork(classes: 5, seed: 3)
+    let cuts = resnet.stageCuts()
     func block(_ node: Int) -> String? {
       let parts = resnet.nodes[node].name.split(separator: ".")
       return parts.first?.hasPrefix("layer") == true ? parts.prefix(2).joined(separator: ".") : nil
     }
-    for stage in stages.dropFirst() {
-      let cut = stage.nodes.lowerBound
-      let before = resnet.nodes[cut - 1].name
+    #expect(cuts.count > 8)
+    #expect(cuts.last == resnet.nodes.count - 1)
+    for cut in cuts.dropLast() {
+      let (node, next) = (resnet.nodes[cut].name, resnet.nodes[cut + 1].name)
       #expect(
-        block(cut - 1) == nil || block(cut - 1) != block(cut) || before.hasSuffix(".add"),
-        "cut after \(before)")
+        block(cut) == nil || block(cut) != block(cut + 1) || node.hasSuffix(".add"),
+        "cut between \(node) and \(next)")
     }
   }
 
