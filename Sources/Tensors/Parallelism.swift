@@ -26,14 +26,31 @@ public enum Parallelism {
 
   /// Gives the threads to semrob's own loops: BLAS runs single-threaded.
   ///
+  /// OpenBLAS's pthread build starts its server threads when it loads, and they poll
+  /// (`sched_yield`) for about 2²⁸ cycles before they sleep: for the first ~100 ms of every
+  /// command one of them shared a core with semrob's second worker, which then ran at half
+  /// speed (a batch of 64 at 64×64 took twice as long for its first few runs). They are
+  /// stopped here; a later ``useBLAS(threads:)`` with several threads gets new ones at the
+  /// first multi-threaded BLAS call.
+  ///
   /// - Parameter threads: Requested thread count, or `nil` for all cores.
   /// - Returns: The thread count semrob's loops should use (≥ 1).
   @discardableResult
   public static func useOwnLoops(threads: Int?) -> Int {
     openblas_set_num_threads(1)
+    stopBLASThreads()
     let count = max(1, threads ?? coreCount)
     threadSetting.withLock { $0 = count }
     return count
+  }
+
+  /// Ends OpenBLAS's idle server threads (`blas_thread_shutdown_`, which OpenBLAS's own fork
+  /// handler calls; looked up by name, as BLAS builds without threads lack it).
+  private static func stopBLASThreads() {
+    typealias Shutdown = @convention(c) () -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_")
+    else { return }
+    _ = unsafeBitCast(symbol, to: Shutdown.self)()
   }
 
   /// Gives the threads to BLAS: semrob's own loops run serially.
