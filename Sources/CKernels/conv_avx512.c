@@ -278,39 +278,66 @@ static long *offsets_by_depth(const semrob_conv_shape *s, long plane, long row_s
   return offsets;
 }
 
-// Copies the input rows a block of output rows [first_row, last_row] of image `n` reads into
-// `band` (channels planes of band_height × padded width, zero padding included): each row is
-// whole-vector copies and a masked tail between its padding zeros (per-lane masks for every
-// vector cost as much as a small layer's arithmetic).
+// The zero-padded input rows one block of output rows reads: `channels` planes of height ×
+// (width + 2·pad_w) floats. The padding columns are zeroed when the band is made and never
+// written again, and `zero[r]` records whether row r holds zeros, so a block copies only the
+// image's values and zeroes only rows that held values before (small planes are one block per
+// image, and rewriting every padding value per block cost as much as the copy).
+typedef struct {
+  float *data;
+  long height;
+  unsigned char *zero;
+} conv_band;
+
+// A band of `height` rows per channel plus `slack` floats after the last plane.
+static conv_band band_make(const semrob_conv_shape *s, long height, long slack) {
+  long padded_width = s->width + 2 * s->pad_w;
+  conv_band band = {malloc(sizeof(float) * (size_t)(s->channels * height * padded_width + slack)),
+                    height, malloc((size_t)height)};
+  for (long r = 0; r < height; r++) band.zero[r] = 0;
+  for (long c = 0; c < s->channels; c++) {
+    for (long r = 0; r < height; r++) {
+      float *row = band.data + (c * height + r) * padded_width;
+      for (long x = 0; x < s->pad_w; x++) row[x] = row[s->pad_w + s->width + x] = 0;
+    }
+  }
+  for (long x = 0; x < slack; x++) band.data[s->channels * height * padded_width + x] = 0;
+  return band;
+}
+
+static void band_free(conv_band *band) {
+  free(band->data);
+  free(band->zero);
+}
+
+// Fills `band` with the input rows the output rows [first_row, last_row] of image `n` read
+// (the rows of every channel as whole vectors and a masked tail).
 static void fill_band(const semrob_conv_shape *s, const float *input, long n, long first_row,
-                      long last_row, long band_height, float *band) {
+                      long last_row, conv_band *band) {
   long padded_width = s->width + 2 * s->pad_w;
   long rows = (last_row - first_row) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
   const __m512 zero = _mm512_setzero_ps();
   long whole = s->width / 16 * 16;
   __mmask16 tail = (__mmask16)((1u << (s->width - whole)) - 1);
-  for (long c = 0; c < s->channels; c++) {
-    const float *plane = input + (n * s->channels + c) * s->height * s->width;
-    float *target = band + c * band_height * padded_width;
-    for (long r = 0; r < rows; r++) {
-      long y = first_row * s->stride_h + r - s->pad_h;
-      float *row = target + r * padded_width;
-      if (y < 0 || y >= s->height) {
-        for (long x = 0; x < padded_width; x += 16) {
-          long lanes = padded_width - x < 16 ? padded_width - x : 16;
-          _mm512_mask_storeu_ps(row + x, (__mmask16)((1u << lanes) - 1), zero);
-        }
+  for (long r = 0; r < rows; r++) {
+    long y = first_row * s->stride_h + r - s->pad_h;
+    int inside = y >= 0 && y < s->height;
+    if (!inside && band->zero[r]) continue;
+    // Band column x holds input column x − pad_w.
+    for (long c = 0; c < s->channels; c++) {
+      float *inner = band->data + (c * band->height + r) * padded_width + s->pad_w;
+      if (!inside) {
+        for (long x = 0; x < whole; x += 16) _mm512_storeu_ps(inner + x, zero);
+        if (tail) _mm512_mask_storeu_ps(inner + whole, tail, zero);
         continue;
       }
-      // Band column x holds input column x − pad_w.
-      const float *line = plane + y * s->width;
-      float *inner = row + s->pad_w;
-      for (long x = 0; x < s->pad_w; x++) row[x] = inner[s->width + x] = 0;
+      const float *line = input + ((n * s->channels + c) * s->height + y) * s->width;
       for (long x = 0; x < whole; x += 16) _mm512_storeu_ps(inner + x, _mm512_loadu_ps(line + x));
       if (tail) {
         _mm512_mask_storeu_ps(inner + whole, tail, _mm512_maskz_loadu_ps(tail, line + whole));
       }
     }
+    band->zero[r] = !inside;
   }
 }
 
@@ -330,8 +357,8 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
   long row_stride = banded ? padded_width : s->width;
   long plane = banded ? band_height * padded_width : s->height * s->width;
   long image = s->channels * plane;
-  float *band = banded ? malloc(sizeof(float) * (size_t)(s->channels * plane)) : NULL;
-  const float *source = banded ? band : input;
+  conv_band band = banded ? band_make(s, band_height, 0) : (conv_band){NULL, 0, NULL};
+  const float *source = banded ? band.data : input;
   long *depth_offsets = offsets_by_depth(s, plane, row_stride);
   long rows[CONV_POSITIONS], targets[CONV_POSITIONS];
   float tile[CONV_ROW * CONV_NR] __attribute__((aligned(64)));
@@ -343,7 +370,7 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
     long first_row = (start % positions) / s->out_w;
     if (banded) {
       long last_row = ((start + span - 1) % positions) / s->out_w;
-      fill_band(s, input, n, first_row, last_row, band_height, band);
+      fill_band(s, input, n, first_row, last_row, &band);
     }
     for (long p = 0; p < span; p++) {
       long within = (start + p) % positions;
@@ -384,7 +411,7 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
     start += span;
   }
   free(depth_offsets);
-  free(band);
+  band_free(&band);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -452,7 +479,7 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   // Slack after the last row: stride 1 reads masked vectors (16 floats keep every address in
   // bounds); stride 2 reads whole vector pairs whose lanes past the row feed only outputs that
   // are never stored (up to 32 floats past the last row; 48 allocated).
-  float *band = malloc(sizeof(float) * (size_t)(s->channels * plane + 48));
+  conv_band band = band_make(s, band_height, 48);
   long *depth_offsets = offsets_by_depth(s, plane, padded_width);
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
   __m512 zero = _mm512_setzero_ps();
@@ -472,10 +499,10 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
     long block = first_row + row_count - row;
     if (block > ROWS_BLOCK) block = ROWS_BLOCK;
     if (block > s->out_h - first_oh) block = s->out_h - first_oh;
-    fill_band(s, input, n, first_oh, first_oh + block - 1, band_height, band);
+    fill_band(s, input, n, first_oh, first_oh + block - 1, &band);
     for (long r = 0; r < block; r++) {
       long oh = first_oh + r;
-      const float *base = band + r * s->stride_h * padded_width;
+      const float *base = band.data + r * s->stride_h * padded_width;
       for (long p = 0; p < panels; p++) {
         const float *w = packed + p * ROWS_MR * depth;
         long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
@@ -507,7 +534,7 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
     row += block;
   }
   free(depth_offsets);
-  free(band);
+  band_free(&band);
 }
 
 #pragma clang attribute pop
