@@ -66,7 +66,9 @@ a single parameter of any other name gets the class count. The table wins over t
 Default input sizes follow semrob: inception_v3 299, *-mini 64, everything else 224.
 
 semrob: --semrob PATH runs `PATH bench engine --arch A --batch B --size S --mode M
---threads T --json` for every combination too, adds its result and prints ratios: semrob
+--threads T --warmup W --repeats R --json` (the same warm-up and timed runs as the other
+engines; --min-runs timed runs with --repeats auto) for every combination too, adds its
+result and prints ratios: semrob
 images/s ÷ engine images/s (above 1: semrob is faster) and, at batch 1, semrob latency ÷
 engine latency (below 1: semrob is faster). If that command fails, one line says so and the
 other engines' results stand. --semrob-args passes extra arguments to it.
@@ -658,8 +660,12 @@ def warn_if_loaded(other_load: float | None, what: str) -> None:
 
 def run_semrob(args, arch: str, batch: int, size: int, mode: str) -> dict | None:
     """semrob's JSON result, or None after one line on standard error saying why not."""
+    # The same warm-up and timed runs as the other engines (`bench engine` has no 'auto': it
+    # then makes --min-runs timed runs).
+    repeats = args.min_runs if args.repeats == "auto" else args.repeats
     command = [args.semrob, "bench", "engine", "--arch", arch, "--batch", str(batch),
-               "--size", str(size), "--mode", mode, "--threads", str(args.threads), "--json"]
+               "--size", str(size), "--mode", mode, "--threads", str(args.threads),
+               "--warmup", str(args.warmup), "--repeats", str(repeats), "--json"]
     command += shlex.split(args.semrob_args)
     label = f"{arch} batch {batch} {mode}"
     try:
