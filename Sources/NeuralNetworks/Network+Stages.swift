@@ -8,8 +8,9 @@ import Tensors
 /// large activations and small weights, late layers the reverse, so the network is cut into
 /// stages (runs of nodes that read nothing from before them but the tensor at the cut), and
 /// each stage takes as many images per pass as its activations allow: late layers stream
-/// their weights once per several images, and the classifier head multiplies matrices instead
-/// of vectors.
+/// their weights once per several images. The head (the last nodes, whose activations are a
+/// few thousand floats per image, such as a classifier's fully connected layers) runs once over
+/// the whole batch at the end, so its weights are read once per batch, not once per group.
 extension Network {
   /// Consecutive nodes run `images` images at a time.
   struct InferenceStage: Equatable {
@@ -28,6 +29,29 @@ extension Network {
   /// alone: with 8 (3.6 ms of resnet-mini) the other worker idled long enough to cost more
   /// than late layers gained from streaming their weights for 8 images instead of 4.
   static var stageImageLimit: Int { 4 }
+
+  /// The most floats per image any node of the head (and the tensor before it) outputs
+  /// (vgg-mini's last 128 × 4 × 4 pooling output; resnet-mini's last stage).
+  static var headActivationLimit: Int { 2048 }
+
+  /// The first node of the head, which micro-batched inference runs over the whole batch at
+  /// once; `nodes.count` if there is none.
+  ///
+  /// The head is the longest run of final nodes after a cut (``stageCuts()``) whose outputs,
+  /// and the tensor at the cut, hold at most ``headActivationLimit`` floats per image: for
+  /// the mini classifiers, the pooling, flattening and fully connected layers after the last
+  /// convolutions (resnet-mini's last residual stage too). It never starts at the first node.
+  func headStart() -> Int {
+    let small = { (node: Int) in
+      self.nodes[node].outputShape.reduce(1, *) <= Self.headActivationLimit
+    }
+    var start = nodes.count
+    for cut in stageCuts().reversed() where cut < nodes.count - 1 {
+      guard (cut..<start).allSatisfy(small) else { break }
+      start = cut + 1
+    }
+    return start
+  }
 
   /// The nodes after which micro-batched inference may cut the network, in order (the last
   /// node always ends the list): where no later node reads an output before it or the network
@@ -49,7 +73,7 @@ extension Network {
   /// layer by layer (inputs of another element type or shape, or a network whose first stage
   /// would not fit one image in ``stageBudget``).
   ///
-  /// Stages end at ``stageCuts()``. Each stage's images per pass is the largest power of two
+  /// Stages end at ``stageCuts()`` and cover the nodes before ``headStart()``. Each stage's images per pass is the largest power of two
   /// up to ``stageImageLimit`` for which twice its largest activation (its input or any node's
   /// output) fits ``stageBudget``; adjacent stages of the same size are merged. The stages
   /// depend only on the network, never on the batch or worker count, so neither changes the
@@ -59,7 +83,8 @@ extension Network {
     else { return nil }
     var stages: [InferenceStage] = []
     var start = 0
-    for cut in stageCuts() {
+    let head = headStart()
+    for cut in stageCuts() where cut < head {
       let largest = nodes[start...cut].reduce(
         start == 0 ? inputShape.reduce(1, *) : nodes[start - 1].outputShape.reduce(1, *)
       ) { max($0, $1.outputShape.reduce(1, *)) }
@@ -80,7 +105,8 @@ extension Network {
 
   /// Inference over groups of images (as many as the largest stage takes), each worker taking
   /// the next group as it finishes one and running it with one worker through every stage, in
-  /// passes of that stage's size; the outputs in input order.
+  /// passes of that stage's size; then the head over the whole batch with every worker; the
+  /// outputs in input order.
   ///
   /// Every stage size divides the group size, so a stage's passes start at the same images
   /// whatever the batch or worker count.
@@ -88,7 +114,9 @@ extension Network {
     checkInput(input)
     let batch = input.shape[0]
     let group = stages.map(\.images).max()!
-    let outputCount = outputShape.reduce(1, *)
+    let head = stages.last!.nodes.upperBound..<nodes.count
+    let shape = head.isEmpty ? outputShape : nodes[head.lowerBound - 1].outputShape
+    let outputCount = shape.reduce(1, *)
     let output = ContiguousArray<Float>(unsafeUninitializedCapacity: batch * outputCount) {
       buffer, initialized in
       nonisolated(unsafe) let target = buffer.baseAddress!
@@ -105,7 +133,10 @@ extension Network {
       }
       initialized = batch * outputCount
     }
-    return Tensor(shape: [batch] + outputShape, scalars: output)
+    let body = Tensor(shape: [batch] + shape, scalars: output)
+    if head.isEmpty { return body }
+    var random = RandomGenerator(seed: 0)
+    return run(body, nodes: head, mode: .inference, recording: false, random: &random).output
   }
 
   /// One stage over `x` (the output of the node before it, or the network input), in passes of

@@ -18,7 +18,7 @@ import Testing
   func cutsAtSingleTensors(architecture: Architecture) throws {
     let (network, stages) = try Self.stages(architecture)
     #expect(stages.first?.nodes.lowerBound == 0)
-    #expect(stages.last?.nodes.upperBound == network.nodes.count)
+    #expect(stages.last?.nodes.upperBound == network.headStart())
     for (stage, next) in zip(stages, stages.dropFirst()) {
       #expect(stage.nodes.upperBound == next.nodes.lowerBound)
       #expect(stage.images != next.images, "adjacent stages of one size are merged")
@@ -63,6 +63,23 @@ import Testing
       #expect(
         block(cut) == nil || block(cut) != block(cut + 1) || node.hasSuffix(".add"),
         "cut between \(node) and \(next)")
+    }
+  }
+
+  @Test("the head after the last large activation runs over the whole batch")
+  func heads() throws {
+    // vgg-mini: the last pooling leaves 128 × 4 × 4 = 2,048 floats per image, its input
+    // 8,192. resnet-mini: its last stage works on 128 × 4 × 4, but the first block's input
+    // (64 × 8 × 8) is live until the block's sum, so the head starts after it.
+    for (architecture, first) in [
+      (Architecture.vggMini, "avgpool"), (.resnetMini, "layer4.0.relu"),
+    ] {
+      let network = try architecture.makeNetwork(classes: 5, seed: 3)
+      let head = network.headStart()
+      #expect(
+        head < network.nodes.count && network.nodes[head].name == first,
+        "\(network.nodes[head].name)")
+      #expect(network.stageCuts().contains(head - 1))
     }
   }
 
