@@ -16,7 +16,10 @@ What one measurement is (per engine, per architecture × batch × mode):
     (round_medians in the JSON): the host's speed drifts during a session (on this project's
     VM onnxruntime's resnet50 batch-16 median moved between 0.31 and 0.65 s with no other
     process running), and interleaving lets the drift touch every engine alike. Ratios for
-    the README: --rounds 3 or more.
+    the README: --rounds 3 or more. semrob's ratios also come round by round (its round-r
+    median against the other engine's, measured seconds apart), with their median and range:
+    a slow spell usually touches both sides of one round, but can fall on one engine's
+    pooled samples more than the other's.
 
 Modes (PyTorch):
   forward         eval(), torch.inference_mode(), logits = model(x)
@@ -94,7 +97,9 @@ Output: a table by default; with --json one JSON object per engine and combinati
 with the keys of `semrob bench engine --json` (engine, arch, batch, size, mode, threads,
 repeats, median_seconds, images_per_second, samples_seconds), engine "pytorch" or
 "onnxruntime", plus engine_version, versions, machine, warmup, other_load, malloc and, with a
-semrob result, semrob_ratio_images_per_second (and semrob_ratio_latency at batch 1);
+semrob result, semrob_ratio_images_per_second (and semrob_ratio_latency at batch 1; with
+--rounds, semrob_round_ratios_images_per_second and their median
+semrob_round_ratio_images_per_second, and at batch 1 semrob_round_ratio_latency);
 onnxruntime adds exporter, opset, export_seconds and the logits check. semrob's own line is
 passed through as it printed it, plus other_load and malloc. Progress and skips go to stderr.
 
@@ -717,6 +722,16 @@ def add_ratios(records: list[dict]) -> None:
             semrob["images_per_second"] / record["images_per_second"])
         if record["batch"] == 1:
             record["semrob_ratio_latency"] = semrob["median_seconds"] / record["median_seconds"]
+        ours, theirs = semrob.get("round_medians"), record.get("round_medians")
+        if ours and theirs and len(ours) == len(theirs):
+            # Round r of each engine ran seconds apart, so a slow spell of the host usually
+            # touches both: the per-round ratios scatter less than the pooled medians' ratio.
+            ratios = [t / o for o, t in zip(ours, theirs)]
+            record["semrob_round_ratios_images_per_second"] = ratios
+            record["semrob_round_ratio_images_per_second"] = statistics.median(ratios)
+            if record["batch"] == 1:
+                record["semrob_round_ratio_latency"] = statistics.median(
+                    [o / t for o, t in zip(ours, theirs)])
 
 
 # --- one combination ---------------------------------------------------------------------------
@@ -913,6 +928,12 @@ def print_ratios(groups: list[list[dict]]) -> None:
             if "semrob_ratio_latency" in r:
                 text += (f"; latency {1000 * semrob['median_seconds']:.1f} ms / "
                          f"{1000 * r['median_seconds']:.1f} ms = {r['semrob_ratio_latency']:.2f}")
+            if "semrob_round_ratio_images_per_second" in r:
+                ratios = r["semrob_round_ratios_images_per_second"]
+                text += (f"; round by round {r['semrob_round_ratio_images_per_second']:.2f} "
+                         f"(median of {len(ratios)}, {min(ratios):.2f}–{max(ratios):.2f})")
+                if "semrob_round_ratio_latency" in r:
+                    text += f", latency {r['semrob_round_ratio_latency']:.2f}"
             lines.append(text)
     if lines:
         print()
