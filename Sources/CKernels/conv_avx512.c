@@ -416,16 +416,19 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
 
 // ---------------------------------------------------------------------------------------
 // Convolutions along output rows (horizontal stride 1 or 2): tiles of 8 output channels
-// (weights broadcast) × up to 48 consecutive positions of one output row (3 zmm, the last one
-// masked), input read as vectors from a padded band of the rows that output row needs. Stores
-// are contiguous rows of the NCHW output, with no transposition.
+// (weights broadcast) × up to 3 vectors of output positions, input read as vectors from a
+// padded band of the rows those outputs need. On wide rows the vectors are up to 48
+// consecutive positions of one output row (the last vector masked); on rows of at most 16
+// positions they are up to 3 consecutive output rows, one masked vector each ("stacked"). Stores
+// are contiguous runs of the NCHW output, with no transposition.
 
-// Stride 2 takes the even lanes of two loads with one permutation per vector.
+// Vector v reads from base + depth offset + v·vstride; `first` masks every vector but the
+// last, `last` the last. Stride 2 takes the even lanes of two loads with one permutation.
 #define DEFINE_ROW_MICRO(NV, S)                                                                \
   static inline void row_micro_##NV##_s##S(long depth, const float *restrict base,             \
                                           const long *restrict depth_offsets,                  \
-                                          const float *restrict w, __mmask16 last,             \
-                                          __m512 *acc) {                                       \
+                                          const float *restrict w, long vstride,               \
+                                          __mmask16 first, __mmask16 last, __m512 *acc) {      \
     const __m512i evens =                                                                      \
         _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);           \
     __m512 c[ROWS_MR][NV];                                                                     \
@@ -437,11 +440,10 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
       __m512 x[NV];                                                                            \
       _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                       \
         if (S == 1) {                                                                          \
-          x[v] = v == NV - 1 ? _mm512_maskz_loadu_ps(last, at + 16 * v)                        \
-                             : _mm512_loadu_ps(at + 16 * v);                                   \
+          x[v] = _mm512_maskz_loadu_ps(v == NV - 1 ? last : first, at + v * vstride);          \
         } else {                                                                               \
-          x[v] = _mm512_permutex2var_ps(_mm512_loadu_ps(at + 32 * v), evens,                   \
-                                        _mm512_loadu_ps(at + 32 * v + 16));                    \
+          x[v] = _mm512_permutex2var_ps(_mm512_loadu_ps(at + v * vstride), evens,              \
+                                        _mm512_loadu_ps(at + v * vstride + 16));               \
         }                                                                                      \
       }                                                                                        \
       _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++) {                  \
@@ -486,13 +488,17 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   __m512 acc[ROWS_MR * 3];
   // By horizontal stride, then vectors per tile.
   static void (*const micros[2][3])(long, const float *restrict, const long *restrict,
-                                    const float *restrict, __mmask16, __m512 *) = {
+                                    const float *restrict, long, __mmask16, __mmask16,
+                                    __m512 *) = {
       {row_micro_1_s1, row_micro_2_s1, row_micro_3_s1},
       {row_micro_1_s2, row_micro_2_s2, row_micro_3_s2}};
-  // Positions per tile: whole vectors, at most 48, as even as the row allows (64 columns are
-  // 32 + 32, not 48 + 16: a one-vector tile waits on the latency of 8 accumulator chains).
+  // Wide rows: positions per tile in whole vectors, at most 48, as even as the row allows (64
+  // columns are 32 + 32, not 48 + 16: a one-vector tile waits on the latency of 8 accumulator
+  // chains). Rows of at most 16 positions: tiles of up to 3 rows.
+  int stacked = s->out_w <= 16;
   long tiles = (s->out_w + 47) / 48;
-  long tile_width = ((s->out_w + tiles - 1) / tiles + 15) / 16 * 16;
+  long tile_width = stacked ? s->out_w : ((s->out_w + tiles - 1) / tiles + 15) / 16 * 16;
+  __mmask16 row_mask = (__mmask16)(s->out_w >= 16 ? 0xffff : (1u << s->out_w) - 1);
   for (long row = first_row; row < first_row + row_count;) {
     // A block: up to ROWS_BLOCK output rows of one image.
     long n = row / s->out_h, first_oh = row % s->out_h;
@@ -500,7 +506,9 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
     if (block > ROWS_BLOCK) block = ROWS_BLOCK;
     if (block > s->out_h - first_oh) block = s->out_h - first_oh;
     fill_band(s, input, n, first_oh, first_oh + block - 1, &band);
-    for (long r = 0; r < block; r++) {
+    for (long r = 0; r < block;) {
+      // The tile's output rows (several only when stacked).
+      long tile_rows = stacked ? (block - r < 3 ? block - r : 3) : 1;
       long oh = first_oh + r;
       const float *base = band.data + r * s->stride_h * padded_width;
       for (long p = 0; p < panels; p++) {
@@ -508,28 +516,43 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
         long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
                                                                  : ROWS_MR;
         for (long ow = 0; ow < s->out_w; ow += tile_width) {
-          long lanes = s->out_w - ow < tile_width ? s->out_w - ow : tile_width;
-          int vectors = (int)((lanes + 15) / 16);
-          long tail = lanes - 16 * (vectors - 1);
-          __mmask16 last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
+          int vectors;
+          long vstride, ostride;
+          __mmask16 first, last;
+          if (stacked) {
+            vectors = (int)tile_rows;
+            vstride = s->stride_h * padded_width;
+            ostride = s->out_w;
+            first = last = row_mask;
+          } else {
+            long lanes = s->out_w - ow < tile_width ? s->out_w - ow : tile_width;
+            vectors = (int)((lanes + 15) / 16);
+            long tail = lanes - 16 * (vectors - 1);
+            vstride = 16 * s->stride_w;
+            ostride = 16;
+            first = 0xffff;
+            last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
+          }
           micros[s->stride_w - 1][vectors - 1](depth, base + ow * s->stride_w, depth_offsets, w,
-                                               last, acc);
+                                               vstride, first, last, acc);
           for (long c = 0; c < channels; c++) {
             long channel = p * ROWS_MR + c;
             long at = (n * s->out_channels + channel) * positions + oh * s->out_w + ow;
             __m512 shift = _mm512_set1_ps(bias ? bias[channel] : 0);
             for (int v = 0; v < vectors; v++) {
-              __mmask16 mask = v == vectors - 1 ? last : (__mmask16)0xffff;
+              __mmask16 mask = v == vectors - 1 ? last : first;
               __m512 value = _mm512_add_ps(acc[c * 3 + v], shift);
               if (addend) {
-                value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + at + 16 * v));
+                value =
+                  _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + at + v * ostride));
               }
               if (relu) value = _mm512_max_ps(value, zero);
-              _mm512_mask_storeu_ps(output + at + 16 * v, mask, value);
+              _mm512_mask_storeu_ps(output + at + v * ostride, mask, value);
             }
           }
         }
       }
+      r += tile_rows;
     }
     row += block;
   }

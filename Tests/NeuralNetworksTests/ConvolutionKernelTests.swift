@@ -18,8 +18,9 @@ import Testing
   /// deep one on the direct kernel for one image, on the packed GEMM for three), strided layers
   /// (shallow ones on the direct kernel, a deep one on im2col and the GEMM), and layers with
   /// wide rows on the row-wise kernel (shallow, narrow and deep, strided; 48-position tiles
-  /// with a masked tail; rows of whole vectors split into even tiles), in blocks of output rows
-  /// that start inside an image when the rows are split over workers.
+  /// with a masked tail; rows of whole vectors split into even tiles; 16-column rows stacked
+  /// three to a tile), in blocks of output rows that start inside an image when the rows are
+  /// split over workers.
   /// Input gradients of ungrouped stride-1 layers run as direct convolutions of the output
   /// gradient, padded by kernel − 1 − padding (the full kernel − 1 for "no padding").
   static let layers: [(String, Convolution2D)] = [
@@ -78,6 +79,14 @@ import Testing
       Convolution2D(inputChannels: 10, outputChannels: 24, kernelSize: 3, padding: 1)
     ),
     (
+      "12→20 3×3 pad 1, stacked rows",
+      Convolution2D(inputChannels: 12, outputChannels: 20, kernelSize: 3, padding: 1)
+    ),
+    (
+      "4→10 3×3 stride 2 pad 1, stacked strided rows",
+      Convolution2D(inputChannels: 4, outputChannels: 10, kernelSize: 3, stride: 2, padding: 1)
+    ),
+    (
       "3→20 3×5 pad (1, 2), wide rows",
       Convolution2D(
         inputChannels: 3, outputChannels: 20, kernelSize: (3, 5), padding: (1, 2))
@@ -85,13 +94,17 @@ import Testing
   ]
 
   /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
-  /// masked tail, or 64 in two even tiles) for the layers named "wide rows", "whole-vector
-  /// rows", "wide strided rows" and "strided rows"
-  /// (stride 2, 16 output columns or more), for one 16-position tile and partial ones
-  /// one per output row for "row tiles", else `side + 2`.
+  /// masked tail, or 64 in two even tiles, or 16 stacked) for the layers named "wide rows",
+  /// "whole-vector rows", "stacked rows", "stacked strided rows", "wide strided rows" and
+  /// "strided rows" (stride 2, 16 output columns or more), for one 16-position tile and
+  /// partial ones one per output row for "row tiles", else `side + 2`.
   static func inputWidth(_ name: String, side: Int) -> Int {
     switch name {
     // At stride 2: 53 output columns (a 48-column tile and a 5-column one), and 21 (two vectors).
+    // 16 output columns: tiles of up to 3 output rows (3 + 3 + 2 + 1 for 9 rows in blocks of
+    // 8), at stride 1 and 2.
+    case let n where n.hasSuffix("stacked strided rows"): 32
+    case let n where n.hasSuffix("stacked rows"): 16
     case let n where n.hasSuffix("wide strided rows"): 105
     case let n where n.hasSuffix("strided rows"): 41
     case let n where n.hasSuffix("wide rows"): 53

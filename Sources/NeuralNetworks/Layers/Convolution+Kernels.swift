@@ -126,14 +126,15 @@ extension ConvolutionGeometry {
 
   /// Where a Float32 forward pass of `batch` images runs (the one place that decides).
   ///
-  /// - The row-wise kernel (8 channels × up to 48 positions of an output row, stores without
-  ///   transposition) for wide output rows — 32 columns at stride 1, 16 at stride 2 — of
-  ///   shallow layers (depth under 64: a network's first convolution; at stride 2 the 8-position
-  ///   tiles' stores would outweigh the arithmetic), of stride-1 layers of at most 16 output
-  ///   channels (resnet-mini's first stage 5–10% faster end to end), and of stride-1 layers of
-  ///   depth up to 576 whose rows are whole vectors (32, 64, 224 columns: 10–30% faster than
-  ///   the direct kernel, which transposes its stores; rows that end in a partial vector waste
-  ///   its lanes, and deeper layers stream each 8-channel panel's weights once per row).
+  /// - The row-wise kernel (8 channels × up to 48 positions of an output row, or up to 3 rows
+  ///   of 16, stores without transposition) for wide output rows — 32 columns at stride 1, 16
+  ///   at stride 2 — of shallow layers (depth under 64: a network's first convolution; at
+  ///   stride 2 the 8-position tiles' stores would outweigh the arithmetic) and of stride-1
+  ///   layers of at most 16 output channels (resnet-mini's first stage 5–10% faster end to
+  ///   end), and for stride-1 layers of depth up to 576 whose rows are whole vectors (16, 32,
+  ///   64, 224 columns: 5–30% faster than the direct kernel, which transposes its stores; rows
+  ///   that end in a partial vector waste its lanes, and deeper layers stream each 8-channel
+  ///   panel's weights once per row).
   /// - The packed GEMM for grouped layers, 1×1 kernels and other shallow layers (plain matrix
   ///   products storing along contiguous output rows), except 1×1 kernels over small planes of
   ///   a single image (a 7×7 plane is 49 columns, one 48-column tile and a nearly empty one;
@@ -144,12 +145,11 @@ extension ConvolutionGeometry {
   func forwardKernel(batch: Int) -> ForwardKernel {
     guard layer.groups == 1 else { return .packedGEMM }
     let strideOne = layer.stride == [1, 1]
-    let rowWise =
-      (strideOne || layer.stride == [2, 2])
-      && (columnRows < 64
-        || (strideOne
-          && (layer.outputChannels <= 16 || (outputWidth % 16 == 0 && columnRows <= 576))))
-      && outputWidth >= (strideOne ? 32 : 16)
+    let wholeVectorRows = strideOne && outputWidth % 16 == 0 && columnRows <= 576
+    let wideRows =
+      (strideOne || layer.stride == [2, 2]) && outputWidth >= (strideOne ? 32 : 16)
+      && (columnRows < 64 || (strideOne && layer.outputChannels <= 16))
+    let rowWise = wholeVectorRows || wideRows
     let smallPlanes = batch < Workers.count && positions <= 256 && columnRows >= 64
     let pointwise = layer.kernelSize == [1, 1] && layer.padding == [0, 0] && !smallPlanes
     let shallowOffRows = columnRows < 64 && !(strideOne && rowWise)
