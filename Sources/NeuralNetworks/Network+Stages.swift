@@ -123,8 +123,9 @@ extension Network {
       Workers.each((batch + group - 1) / group, workers: Workers.count) { g in
         Workers.serially {
           let images = (g * group)..<min(batch, (g + 1) * group)
-          var x = input.images(images)
-          for stage in stages { x = run(stage, on: x) }
+          // The first stage reads its passes straight from the input.
+          var (x, range) = (input, images)
+          for stage in stages { (x, range) = (run(stage, on: x, images: range), 0..<images.count) }
           x.scalars.withUnsafeBufferPointer {
             (target + images.lowerBound * outputCount).update(
               from: $0.baseAddress!, count: $0.count)
@@ -139,30 +140,29 @@ extension Network {
     return run(body, nodes: head, mode: .inference, recording: false, random: &random).output
   }
 
-  /// One stage over `x` (the output of the node before it, or the network input), in passes of
-  /// `stage.images` images.
-  private func run(_ stage: InferenceStage, on x: Tensor) -> Tensor {
-    let count = x.shape[0]
-    func pass(_ images: Range<Int>) -> Tensor {
+  /// One stage over images `images` of `x` (the output of the node before the stage, or the
+  /// network input), in passes of `stage.images` images; the outputs `[images.count, ...]`.
+  private func run(_ stage: InferenceStage, on x: Tensor, images: Range<Int>) -> Tensor {
+    func pass(_ part: Range<Int>) -> Tensor {
       var random = RandomGenerator(seed: 0)
-      let slice = images.count == count ? x : x.images(images)
+      let slice = part.count == x.shape[0] ? x : x.images(part)
       return run(slice, nodes: stage.nodes, mode: .inference, recording: false, random: &random)
         .output
     }
-    if count <= stage.images { return pass(0..<count) }
+    if images.count <= stage.images { return pass(images) }
     let shape = nodes[stage.nodes.upperBound - 1].outputShape
     let perImage = shape.reduce(1, *)
-    let scalars = ContiguousArray<Float>(unsafeUninitializedCapacity: count * perImage) {
+    let scalars = ContiguousArray<Float>(unsafeUninitializedCapacity: images.count * perImage) {
       buffer, initialized in
-      for first in stride(from: 0, to: count, by: stage.images) {
-        let result = pass(first..<min(count, first + stage.images))
-        result.scalars.withUnsafeBufferPointer {
+      for first in stride(from: 0, to: images.count, by: stage.images) {
+        let start = images.lowerBound + first
+        pass(start..<min(images.upperBound, start + stage.images)).scalars.withUnsafeBufferPointer {
           (buffer.baseAddress! + first * perImage).update(from: $0.baseAddress!, count: $0.count)
         }
       }
-      initialized = count * perImage
+      initialized = images.count * perImage
     }
-    return Tensor(shape: [count] + shape, scalars: scalars)
+    return Tensor(shape: [images.count] + shape, scalars: scalars)
   }
 }
 
