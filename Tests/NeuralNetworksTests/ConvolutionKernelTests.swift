@@ -15,7 +15,8 @@ import Testing
   /// Channel counts that fill one, two or three
   /// 16-channel vectors and partial 48-channel blocks, partial 8-position tiles, tiles across
   /// rows and images, stride, dilation, rectangular kernels and padding, pointwise layers (a
-  /// deep one on the direct kernel for one image, on the packed GEMM for three), strided layers
+  /// deep one on the direct kernel for one image, on the packed GEMM for three; a shallow one
+  /// on the packed GEMM over 9 × 11 planes and on the direct kernel over 7 × 9), strided layers
   /// (shallow ones on the direct kernel, a deep one on im2col and the GEMM), and layers with
   /// wide rows on the row-wise kernel (shallow, narrow and deep, strided; 48-position tiles
   /// with a masked tail; rows of whole vectors split into even tiles; 16-column rows stacked
