@@ -469,10 +469,135 @@ DEFINE_ROW_MICRO(3, 2)
 // row copied again for every output row made the copy a third of a shallow layer's time).
 #define ROWS_BLOCK 8
 
+// Folded tiles (8-column planes at stride 1, "same" padding): each vector is two output rows,
+// read from a band without padding columns, so a tap's lanes that would fall in the padding
+// are masked off (masks[k] for depth index k).
+#define DEFINE_FOLD_MICRO(NV)                                                                  \
+  static inline void fold_micro_##NV(long depth, const float *restrict base,                   \
+                                     const long *restrict depth_offsets,                       \
+                                     const __mmask16 *restrict masks,                          \
+                                     const float *restrict w, __m512 *acc) {                   \
+    __m512 c[ROWS_MR][NV];                                                                     \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++)                      \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =               \
+        _mm512_setzero_ps();                                                                   \
+    for (long k = 0; k < depth; k++) {                                                         \
+      const float *at = base + depth_offsets[k];                                               \
+      __mmask16 mask = masks[k];                                                               \
+      __m512 x[NV];                                                                            \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) x[v] =                  \
+        _mm512_maskz_loadu_ps(mask, at + 16 * v);                                              \
+      _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++) {                  \
+        __m512 weight = _mm512_set1_ps(w[r]);                                                  \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =             \
+          _mm512_fmadd_ps(weight, x[v], c[r][v]);                                              \
+      }                                                                                        \
+      w += ROWS_MR;                                                                            \
+    }                                                                                          \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++)                      \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[r * 3 + v] =        \
+        c[r][v];                                                                               \
+  }
+
+DEFINE_FOLD_MICRO(1)
+DEFINE_FOLD_MICRO(2)
+DEFINE_FOLD_MICRO(3)
+
+// Output channels `first_channel` … of one tile with the epilogue: `vectors` vectors of
+// `acc` (ROWS_MR × 3), vector v stored at output + at(channel) + v·ostride under `first` (the
+// last vector under `last`).
+static inline void rows_store(const __m512 *acc, long channels, long first_channel, long at,
+                              long plane, int vectors, long ostride, __mmask16 first,
+                              __mmask16 last, const float *bias, const float *addend, int relu,
+                              float *output) {
+  __m512 zero = _mm512_setzero_ps();
+  for (long c = 0; c < channels; c++) {
+    long channel = first_channel + c;
+    long base = at + channel * plane;
+    __m512 shift = _mm512_set1_ps(bias ? bias[channel] : 0);
+    for (int v = 0; v < vectors; v++) {
+      __mmask16 mask = v == vectors - 1 ? last : first;
+      __m512 value = _mm512_add_ps(acc[c * 3 + v], shift);
+      if (addend) {
+        value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + base + v * ostride));
+      }
+      if (relu) value = _mm512_max_ps(value, zero);
+      _mm512_mask_storeu_ps(output + base + v * ostride, mask, value);
+    }
+  }
+}
+
+// The folded mode of semrob_conv_rows_run: 8-column planes at stride 1 whose input is as wide
+// as the output; blocks of up to ROWS_BLOCK rows, tiles of up to 3 vectors (6 rows), an odd
+// last row stored as a half vector.
+static void conv_fold_run(const semrob_conv_shape *s, const float *input, const float *packed,
+                          long first_row, long row_count, const float *bias,
+                          const float *addend, int relu, float *output) {
+  semrob_conv_shape unpadded = *s;
+  unpadded.pad_w = 0;
+  long depth = s->channels * s->kernel_h * s->kernel_w;
+  long positions = s->out_h * s->out_w;
+  // One row more than a block needs: an odd block's last vector reads it (and never stores it).
+  long band_height = ROWS_BLOCK + 1 + (s->kernel_h - 1) * s->dilation_h;
+  long plane = band_height * s->width;
+  conv_band band = band_make(&unpadded, band_height, 48);
+  long *depth_offsets = offsets_by_depth(&unpadded, plane, s->width);
+  __mmask16 *masks = malloc(sizeof(__mmask16) * (size_t)(depth > 0 ? depth : 1));
+  for (long k = 0; k < depth; k++) {
+    // The tap's column shift dx: lane l (column l % 8) reads column l % 8 + dx (the offsets
+    // already hold the tap's column, not the padding).
+    long dx = (k % s->kernel_w) * s->dilation_w - s->pad_w;
+    depth_offsets[k] -= s->pad_w;
+    unsigned mask = 0;
+    for (int lane = 0; lane < 16; lane++) {
+      long x = lane % 8 + dx;
+      if (x >= 0 && x < 8) mask |= 1u << lane;
+    }
+    masks[k] = (__mmask16)mask;
+  }
+  long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
+  __m512 acc[ROWS_MR * 3];
+  static void (*const micros[3])(long, const float *restrict, const long *restrict,
+                                 const __mmask16 *restrict, const float *restrict, __m512 *) = {
+      fold_micro_1, fold_micro_2, fold_micro_3};
+  for (long row = first_row; row < first_row + row_count;) {
+    long n = row / s->out_h, first_oh = row % s->out_h;
+    long block = first_row + row_count - row;
+    if (block > ROWS_BLOCK) block = ROWS_BLOCK;
+    if (block > s->out_h - first_oh) block = s->out_h - first_oh;
+    fill_band(&unpadded, input, n, first_oh, first_oh + block - 1, &band);
+    // Vectors of two rows, in as few tiles of at most 3 as possible, evenly (4 as 2 + 2).
+    long vectors = (block + 1) / 2;
+    long tiles = (vectors + 2) / 3;
+    long per_tile = (vectors + tiles - 1) / tiles;
+    for (long v0 = 0; v0 < vectors; v0 += per_tile) {
+      int count = (int)(vectors - v0 < per_tile ? vectors - v0 : per_tile);
+      __mmask16 last = v0 + count == vectors && block % 2 ? (__mmask16)0x00ff : 0xffff;
+      long at = n * s->out_channels * positions + (first_oh + 2 * v0) * s->out_w;
+      for (long p = 0; p < panels; p++) {
+        long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
+                                                                 : ROWS_MR;
+        micros[count - 1](depth, band.data + 16 * v0, depth_offsets, masks,
+                          packed + p * ROWS_MR * depth, acc);
+        rows_store(acc, channels, p * ROWS_MR, at, positions, count, 16, 0xffff, last, bias,
+                   addend, relu, output);
+      }
+    }
+    row += block;
+  }
+  free(masks);
+  free(depth_offsets);
+  band_free(&band);
+}
+
 void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const float *packed,
                           long first_row, long row_count, const float *bias,
                           const float *addend, int relu, float *output) {
   if (row_count <= 0) return;
+  if (s->out_w == 8 && s->width == 8 && s->stride_h == 1 && s->stride_w == 1) {
+    conv_fold_run(s, input, packed, first_row, row_count, bias, addend, relu, output);
+    return;
+  }
   long depth = s->channels * s->kernel_h * s->kernel_w;
   long positions = s->out_h * s->out_w;
   long padded_width = s->width + 2 * s->pad_w;
@@ -484,7 +609,6 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   conv_band band = band_make(s, band_height, 48);
   long *depth_offsets = offsets_by_depth(s, plane, padded_width);
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
-  __m512 zero = _mm512_setzero_ps();
   __m512 acc[ROWS_MR * 3];
   // By horizontal stride, then vectors per tile.
   static void (*const micros[2][3])(long, const float *restrict, const long *restrict,
@@ -535,21 +659,9 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
           }
           micros[s->stride_w - 1][vectors - 1](depth, base + ow * s->stride_w, depth_offsets, w,
                                                vstride, first, last, acc);
-          for (long c = 0; c < channels; c++) {
-            long channel = p * ROWS_MR + c;
-            long at = (n * s->out_channels + channel) * positions + oh * s->out_w + ow;
-            __m512 shift = _mm512_set1_ps(bias ? bias[channel] : 0);
-            for (int v = 0; v < vectors; v++) {
-              __mmask16 mask = v == vectors - 1 ? last : first;
-              __m512 value = _mm512_add_ps(acc[c * 3 + v], shift);
-              if (addend) {
-                value =
-                  _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + at + v * ostride));
-              }
-              if (relu) value = _mm512_max_ps(value, zero);
-              _mm512_mask_storeu_ps(output + at + v * ostride, mask, value);
-            }
-          }
+          long at = n * s->out_channels * positions + oh * s->out_w + ow;
+          rows_store(acc, channels, p * ROWS_MR, at, positions, vectors, ostride, first, last,
+                     bias, addend, relu, output);
         }
       }
       r += tile_rows;

@@ -20,7 +20,7 @@ import Testing
   /// (shallow ones on the direct kernel, a deep one on im2col and the GEMM), and layers with
   /// wide rows on the row-wise kernel (shallow, narrow and deep, strided; 48-position tiles
   /// with a masked tail; rows of whole vectors split into even tiles; 16-column rows stacked
-  /// three to a tile), in blocks of output rows that start inside an image when the rows are
+  /// three to a tile; 8-column rows folded two to a vector), in blocks of output rows that start inside an image when the rows are
   /// split over workers.
   /// Input gradients of ungrouped stride-1 layers run as direct convolutions of the output
   /// gradient, padded by kernel − 1 − padding (the full kernel − 1 for "no padding").
@@ -88,6 +88,10 @@ import Testing
       Convolution2D(inputChannels: 4, outputChannels: 10, kernelSize: 3, stride: 2, padding: 1)
     ),
     (
+      "16→24 3×3 pad 1, folded rows",
+      Convolution2D(inputChannels: 16, outputChannels: 24, kernelSize: 3, padding: 1)
+    ),
+    (
       "3→20 3×5 pad (1, 2), wide rows",
       Convolution2D(
         inputChannels: 3, outputChannels: 20, kernelSize: (3, 5), padding: (1, 2))
@@ -95,15 +99,17 @@ import Testing
   ]
 
   /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
-  /// masked tail, or 64 in two even tiles, or 16 stacked) for the layers named "wide rows",
-  /// "whole-vector rows", "stacked rows", "stacked strided rows", "wide strided rows" and
-  /// "strided rows" (stride 2, 16 output columns or more), for one 16-position tile and
-  /// partial ones one per output row for "row tiles", else `side + 2`.
+  /// masked tail, or 64 in two even tiles, or 16 stacked, or 8 folded) for the layers named
+  /// "wide rows", "whole-vector rows", "folded rows", "stacked rows", "stacked strided rows",
+  /// "wide strided rows" and "strided rows" (stride 2, 16 output columns or more), for one
+  /// 16-position tile and partial ones one per output row for "row tiles", else `side + 2`.
   static func inputWidth(_ name: String, side: Int) -> Int {
     switch name {
     // At stride 2: 53 output columns (a 48-column tile and a 5-column one), and 21 (two vectors).
     // 16 output columns: tiles of up to 3 output rows (3 + 3 + 2 + 1 for 9 rows in blocks of
     // 8), at stride 1 and 2.
+    // 8 columns: two output rows per vector (an odd block's last row as half a vector).
+    case let n where n.hasSuffix("folded rows"): 8
     case let n where n.hasSuffix("stacked strided rows"): 32
     case let n where n.hasSuffix("stacked rows"): 16
     case let n where n.hasSuffix("wide strided rows"): 105
