@@ -422,13 +422,16 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
 // positions they are up to 3 consecutive output rows, one masked vector each ("stacked"). Stores
 // are contiguous runs of the NCHW output, with no transposition.
 
-// Vector v reads from base + depth offset + v·vstride; `first` masks every vector but the
-// last, `last` the last. Stride 2 takes the even lanes of two loads with one permutation.
+// Vector v reads from base + depth offset + v·vstride. S is the horizontal stride: at stride
+// 1 `first` masks every vector but the last, `last` the last; stride 2 takes the even lanes of
+// two loads with one permutation. S = 0 is a folded tile (8-column planes at stride 1, "same"
+// padding: each vector two output rows, read from a band without padding columns), whose
+// lanes that would read padding are masked off per depth index k by masks[k].
 #define DEFINE_ROW_MICRO(NV, S)                                                                \
-  static inline void row_micro_##NV##_s##S(long depth, const float *restrict base,             \
-                                          const long *restrict depth_offsets,                  \
-                                          const float *restrict w, long vstride,               \
-                                          __mmask16 first, __mmask16 last, __m512 *acc) {      \
+  static inline void row_micro_##NV##_s##S(                                                    \
+      long depth, const float *restrict base, const long *restrict depth_offsets,              \
+      const __mmask16 *restrict masks, const float *restrict w, long vstride,                  \
+      __mmask16 first, __mmask16 last, __m512 *acc) {                                          \
     const __m512i evens =                                                                      \
         _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);           \
     __m512 c[ROWS_MR][NV];                                                                     \
@@ -439,7 +442,9 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
       const float *at = base + depth_offsets[k];                                               \
       __m512 x[NV];                                                                            \
       _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                       \
-        if (S == 1) {                                                                          \
+        if (S == 0) {                                                                          \
+          x[v] = _mm512_maskz_loadu_ps(masks[k], at + v * vstride);                            \
+        } else if (S == 1) {                                                                   \
           x[v] = _mm512_maskz_loadu_ps(v == NV - 1 ? last : first, at + v * vstride);          \
         } else {                                                                               \
           x[v] = _mm512_permutex2var_ps(_mm512_loadu_ps(at + v * vstride), evens,              \
@@ -458,6 +463,9 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
         c[r][v];                                                                               \
   }
 
+DEFINE_ROW_MICRO(1, 0)
+DEFINE_ROW_MICRO(2, 0)
+DEFINE_ROW_MICRO(3, 0)
 DEFINE_ROW_MICRO(1, 1)
 DEFINE_ROW_MICRO(2, 1)
 DEFINE_ROW_MICRO(3, 1)
@@ -465,43 +473,19 @@ DEFINE_ROW_MICRO(1, 2)
 DEFINE_ROW_MICRO(2, 2)
 DEFINE_ROW_MICRO(3, 2)
 
+typedef void (*row_micro)(long, const float *restrict, const long *restrict,
+                          const __mmask16 *restrict, const float *restrict, long, __mmask16,
+                          __mmask16, __m512 *);
+
+// By S (0 folded, 1 and 2 the horizontal stride), then vectors per tile.
+static const row_micro row_micros[3][3] = {{row_micro_1_s0, row_micro_2_s0, row_micro_3_s0},
+                                           {row_micro_1_s1, row_micro_2_s1, row_micro_3_s1},
+                                           {row_micro_1_s2, row_micro_2_s2, row_micro_3_s2}};
+
 // Output rows per band fill: the band holds their input rows once (kernel_h rows per output
 // row copied again for every output row made the copy a third of a shallow layer's time).
 #define ROWS_BLOCK 8
 
-// Folded tiles (8-column planes at stride 1, "same" padding): each vector is two output rows,
-// read from a band without padding columns, so a tap's lanes that would fall in the padding
-// are masked off (masks[k] for depth index k).
-#define DEFINE_FOLD_MICRO(NV)                                                                  \
-  static inline void fold_micro_##NV(long depth, const float *restrict base,                   \
-                                     const long *restrict depth_offsets,                       \
-                                     const __mmask16 *restrict masks,                          \
-                                     const float *restrict w, __m512 *acc) {                   \
-    __m512 c[ROWS_MR][NV];                                                                     \
-    _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++)                      \
-      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =               \
-        _mm512_setzero_ps();                                                                   \
-    for (long k = 0; k < depth; k++) {                                                         \
-      const float *at = base + depth_offsets[k];                                               \
-      __mmask16 mask = masks[k];                                                               \
-      __m512 x[NV];                                                                            \
-      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) x[v] =                  \
-        _mm512_maskz_loadu_ps(mask, at + 16 * v);                                              \
-      _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++) {                  \
-        __m512 weight = _mm512_set1_ps(w[r]);                                                  \
-        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =             \
-          _mm512_fmadd_ps(weight, x[v], c[r][v]);                                              \
-      }                                                                                        \
-      w += ROWS_MR;                                                                            \
-    }                                                                                          \
-    _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++)                      \
-      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[r * 3 + v] =        \
-        c[r][v];                                                                               \
-  }
-
-DEFINE_FOLD_MICRO(1)
-DEFINE_FOLD_MICRO(2)
-DEFINE_FOLD_MICRO(3)
 
 // Output channels `first_channel` … of one tile with the epilogue: `vectors` vectors of
 // `acc` (ROWS_MR × 3), vector v stored at output + at(channel) + v·ostride under `first` (the
@@ -557,9 +541,6 @@ static void conv_fold_run(const semrob_conv_shape *s, const float *input, const 
   }
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
   __m512 acc[ROWS_MR * 3];
-  static void (*const micros[3])(long, const float *restrict, const long *restrict,
-                                 const __mmask16 *restrict, const float *restrict, __m512 *) = {
-      fold_micro_1, fold_micro_2, fold_micro_3};
   for (long row = first_row; row < first_row + row_count;) {
     long n = row / s->out_h, first_oh = row % s->out_h;
     long block = first_row + row_count - row;
@@ -577,8 +558,8 @@ static void conv_fold_run(const semrob_conv_shape *s, const float *input, const 
       for (long p = 0; p < panels; p++) {
         long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
                                                                  : ROWS_MR;
-        micros[count - 1](depth, band.data + 16 * v0, depth_offsets, masks,
-                          packed + p * ROWS_MR * depth, acc);
+        row_micros[0][count - 1](depth, band.data + 16 * v0, depth_offsets, masks,
+                                 packed + p * ROWS_MR * depth, 16, 0xffff, 0xffff, acc);
         rows_store(acc, channels, p * ROWS_MR, at, positions, count, 16, 0xffff, last, bias,
                    addend, relu, output);
       }
@@ -610,12 +591,6 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   long *depth_offsets = offsets_by_depth(s, plane, padded_width);
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
   __m512 acc[ROWS_MR * 3];
-  // By horizontal stride, then vectors per tile.
-  static void (*const micros[2][3])(long, const float *restrict, const long *restrict,
-                                    const float *restrict, long, __mmask16, __mmask16,
-                                    __m512 *) = {
-      {row_micro_1_s1, row_micro_2_s1, row_micro_3_s1},
-      {row_micro_1_s2, row_micro_2_s2, row_micro_3_s2}};
   // Wide rows: positions per tile in whole vectors, at most 48, as even as the row allows (64
   // columns are 32 + 32, not 48 + 16: a one-vector tile waits on the latency of 8 accumulator
   // chains). Rows of at most 16 positions: tiles of up to 3 rows.
@@ -657,8 +632,8 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
             first = 0xffff;
             last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
           }
-          micros[s->stride_w - 1][vectors - 1](depth, base + ow * s->stride_w, depth_offsets, w,
-                                               vstride, first, last, acc);
+          row_micros[s->stride_w][vectors - 1](depth, base + ow * s->stride_w, depth_offsets,
+                                               NULL, w, vstride, first, last, acc);
           long at = n * s->out_channels * positions + oh * s->out_w + ow;
           rows_store(acc, channels, p * ROWS_MR, at, positions, vectors, ostride, first, last,
                      bias, addend, relu, output);
