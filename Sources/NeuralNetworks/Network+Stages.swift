@@ -37,16 +37,17 @@ extension Network {
   /// The first node of the head, which micro-batched inference runs over the whole batch at
   /// once; `nodes.count` if there is none.
   ///
-  /// The head is the longest run of final nodes after a cut (``stageCuts()``) whose outputs,
-  /// and the tensor at the cut, hold at most ``headActivationLimit`` floats per image: for
-  /// the mini classifiers, the pooling, flattening and fully connected layers after the last
-  /// convolutions (resnet-mini's last residual stage too). It never starts at the first node.
-  func headStart() -> Int {
+  /// The head is the longest run of final nodes after one of `cuts` (``stageCuts()``) whose
+  /// outputs, and the tensor at the cut, hold at most ``headActivationLimit`` floats per image:
+  /// for the mini classifiers, the pooling, flattening and fully connected layers after the
+  /// last convolutions (resnet-mini's last residual stage too). It never starts at the first
+  /// node.
+  func headStart(after cuts: [Int]) -> Int {
     let small = { (node: Int) in
       self.nodes[node].outputShape.reduce(1, *) <= Self.headActivationLimit
     }
     var start = nodes.count
-    for cut in stageCuts().reversed() where cut < nodes.count - 1 {
+    for cut in cuts.reversed() where cut < nodes.count - 1 {
       guard (cut..<start).allSatisfy(small) else { break }
       start = cut + 1
     }
@@ -73,9 +74,10 @@ extension Network {
   /// layer by layer (inputs of another element type or shape, or a network whose first stage
   /// would not fit one image in ``stageBudget``).
   ///
-  /// Stages end at ``stageCuts()`` and cover the nodes before ``headStart()``. Each stage's images per pass is the largest power of two
-  /// up to ``stageImageLimit`` for which twice its largest activation (its input or any node's
-  /// output) fits ``stageBudget``; adjacent stages of the same size are merged. The stages
+  /// Stages end at ``stageCuts()`` and cover the nodes before ``headStart(after:)``. Each
+  /// stage's images per pass is the largest power of two up to ``stageImageLimit`` for which
+  /// twice its largest activation (its input or any node's output) fits ``stageBudget``;
+  /// adjacent stages of the same size are merged. The stages
   /// depend only on the network, never on the batch or worker count, so neither changes the
   /// result.
   func inferenceStages(_ input: Tensor) -> [InferenceStage]? {
@@ -83,8 +85,9 @@ extension Network {
     else { return nil }
     var stages: [InferenceStage] = []
     var start = 0
-    let head = headStart()
-    for cut in stageCuts() where cut < head {
+    let cuts = stageCuts()
+    let head = headStart(after: cuts)
+    for cut in cuts where cut < head {
       let largest = nodes[start...cut].reduce(
         start == 0 ? inputShape.reduce(1, *) : nodes[start - 1].outputShape.reduce(1, *)
       ) { max($0, $1.outputShape.reduce(1, *)) }

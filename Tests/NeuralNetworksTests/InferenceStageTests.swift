@@ -18,7 +18,7 @@ import Testing
   func cutsAtSingleTensors(architecture: Architecture) throws {
     let (network, stages) = try Self.stages(architecture)
     #expect(stages.first?.nodes.lowerBound == 0)
-    #expect(stages.last?.nodes.upperBound == network.headStart())
+    #expect(stages.last?.nodes.upperBound == network.headStart(after: network.stageCuts()))
     for (stage, next) in zip(stages, stages.dropFirst()) {
       #expect(stage.nodes.upperBound == next.nodes.lowerBound)
       #expect(stage.images != next.images, "adjacent stages of one size are merged")
@@ -75,7 +75,7 @@ import Testing
       (Architecture.vggMini, "avgpool"), (.resnetMini, "layer4.0.relu"),
     ] {
       let network = try architecture.makeNetwork(classes: 5, seed: 3)
-      let head = network.headStart()
+      let head = network.headStart(after: network.stageCuts())
       #expect(
         head < network.nodes.count && network.nodes[head].name == first,
         "\(network.nodes[head].name)")
