@@ -310,34 +310,53 @@ static void band_free(conv_band *band) {
   free(band->zero);
 }
 
-// Fills `band` with the input rows the output rows [first_row, last_row] of image `n` read
-// (the rows of every channel as whole vectors and a masked tail).
+// Copies `count` floats (whole vectors and a masked tail), or stores zeros when `from` is NULL.
+static inline void copy_floats(float *to, const float *from, long count) {
+  long whole = count / 16 * 16;
+  __mmask16 tail = (__mmask16)((1u << (count - whole)) - 1);
+  if (!from) {
+    for (long x = 0; x < whole; x += 16) _mm512_storeu_ps(to + x, _mm512_setzero_ps());
+    if (tail) _mm512_mask_storeu_ps(to + whole, tail, _mm512_setzero_ps());
+    return;
+  }
+  for (long x = 0; x < whole; x += 16) _mm512_storeu_ps(to + x, _mm512_loadu_ps(from + x));
+  if (tail) _mm512_mask_storeu_ps(to + whole, tail, _mm512_maskz_loadu_ps(tail, from + whole));
+}
+
+// Fills `band` with the input rows the output rows [first_row, last_row] of image `n` read.
+// Without padding columns the band's rows run on like the plane's, so each channel's rows
+// inside the plane are one copy (8-column planes: one vector per two rows, not a loop per row).
 static void fill_band(const semrob_conv_shape *s, const float *input, long n, long first_row,
                       long last_row, conv_band *band) {
   long padded_width = s->width + 2 * s->pad_w;
   long rows = (last_row - first_row) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
-  const __m512 zero = _mm512_setzero_ps();
-  long whole = s->width / 16 * 16;
-  __mmask16 tail = (__mmask16)((1u << (s->width - whole)) - 1);
+  // Band row r holds input row y0 + r; rows [inside_first, inside_end) lie inside the plane.
+  long y0 = first_row * s->stride_h - s->pad_h;
+  long inside_first = y0 < 0 ? -y0 : 0;
+  long inside_end = s->height - y0 < rows ? s->height - y0 : rows;
+  if (inside_end < inside_first) inside_end = inside_first;
   for (long r = 0; r < rows; r++) {
-    long y = first_row * s->stride_h + r - s->pad_h;
-    int inside = y >= 0 && y < s->height;
-    if (!inside && band->zero[r]) continue;
-    // Band column x holds input column x − pad_w.
-    for (long c = 0; c < s->channels; c++) {
-      float *inner = band->data + (c * band->height + r) * padded_width + s->pad_w;
-      if (!inside) {
-        for (long x = 0; x < whole; x += 16) _mm512_storeu_ps(inner + x, zero);
-        if (tail) _mm512_mask_storeu_ps(inner + whole, tail, zero);
-        continue;
-      }
-      const float *line = input + ((n * s->channels + c) * s->height + y) * s->width;
-      for (long x = 0; x < whole; x += 16) _mm512_storeu_ps(inner + x, _mm512_loadu_ps(line + x));
-      if (tail) {
-        _mm512_mask_storeu_ps(inner + whole, tail, _mm512_maskz_loadu_ps(tail, line + whole));
+    int inside = r >= inside_first && r < inside_end;
+    if (!inside && !band->zero[r]) {
+      for (long c = 0; c < s->channels; c++) {
+        copy_floats(band->data + (c * band->height + r) * padded_width + s->pad_w, NULL,
+                    s->width);
       }
     }
     band->zero[r] = !inside;
+  }
+  if (inside_end == inside_first) return;
+  for (long c = 0; c < s->channels; c++) {
+    // Band column x holds input column x − pad_w.
+    const float *from = input + ((n * s->channels + c) * s->height + y0 + inside_first) * s->width;
+    float *to = band->data + (c * band->height + inside_first) * padded_width + s->pad_w;
+    if (s->pad_w == 0) {
+      copy_floats(to, from, (inside_end - inside_first) * s->width);
+      continue;
+    }
+    for (long r = 0; r < inside_end - inside_first; r++) {
+      copy_floats(to + r * padded_width, from + r * s->width, s->width);
+    }
   }
 }
 
