@@ -505,6 +505,22 @@ static const row_micro row_micros[3][3] = {{row_micro_1_s0, row_micro_2_s0, row_
 // row copied again for every output row made the copy a third of a shallow layer's time).
 #define ROWS_BLOCK 8
 
+// The next block of the output rows [row, end) (numbered across images): up to ROWS_BLOCK rows
+// of image *n from its row *first_oh; returns the block's row count.
+static inline long rows_block(const semrob_conv_shape *s, long row, long end, long *n,
+                              long *first_oh) {
+  *n = row / s->out_h;
+  *first_oh = row % s->out_h;
+  long block = end - row;
+  if (block > ROWS_BLOCK) block = ROWS_BLOCK;
+  if (block > s->out_h - *first_oh) block = s->out_h - *first_oh;
+  return block;
+}
+
+// The real output channels of 8-channel panel p.
+static inline long panel_channels(const semrob_conv_shape *s, long p) {
+  return s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR : ROWS_MR;
+}
 
 // Output channels `first_channel` … of one tile with the epilogue: `vectors` vectors of
 // `acc` (ROWS_MR × 3), vector v stored at output + at(channel) + v·ostride under `first` (the
@@ -561,10 +577,8 @@ static void conv_fold_run(const semrob_conv_shape *s, const float *input, const 
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
   __m512 acc[ROWS_MR * 3];
   for (long row = first_row; row < first_row + row_count;) {
-    long n = row / s->out_h, first_oh = row % s->out_h;
-    long block = first_row + row_count - row;
-    if (block > ROWS_BLOCK) block = ROWS_BLOCK;
-    if (block > s->out_h - first_oh) block = s->out_h - first_oh;
+    long n, first_oh;
+    long block = rows_block(s, row, first_row + row_count, &n, &first_oh);
     fill_band(&unpadded, input, n, first_oh, first_oh + block - 1, &band);
     // Vectors of two rows, in as few tiles of at most 3 as possible, evenly (4 as 2 + 2).
     long vectors = (block + 1) / 2;
@@ -575,12 +589,10 @@ static void conv_fold_run(const semrob_conv_shape *s, const float *input, const 
       __mmask16 last = v0 + count == vectors && block % 2 ? (__mmask16)0x00ff : 0xffff;
       long at = n * s->out_channels * positions + (first_oh + 2 * v0) * s->out_w;
       for (long p = 0; p < panels; p++) {
-        long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
-                                                                 : ROWS_MR;
         row_micros[0][count - 1](depth, band.data + 16 * v0, depth_offsets, masks,
                                  packed + p * ROWS_MR * depth, 16, 0xffff, 0xffff, acc);
-        rows_store(acc, channels, p * ROWS_MR, at, positions, count, 16, 0xffff, last, bias,
-                   addend, relu, output);
+        rows_store(acc, panel_channels(s, p), p * ROWS_MR, at, positions, count, 16, 0xffff,
+                   last, bias, addend, relu, output);
       }
     }
     row += block;
@@ -618,11 +630,8 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   long tile_width = stacked ? s->out_w : ((s->out_w + tiles - 1) / tiles + 15) / 16 * 16;
   __mmask16 row_mask = (__mmask16)(s->out_w >= 16 ? 0xffff : (1u << s->out_w) - 1);
   for (long row = first_row; row < first_row + row_count;) {
-    // A block: up to ROWS_BLOCK output rows of one image.
-    long n = row / s->out_h, first_oh = row % s->out_h;
-    long block = first_row + row_count - row;
-    if (block > ROWS_BLOCK) block = ROWS_BLOCK;
-    if (block > s->out_h - first_oh) block = s->out_h - first_oh;
+    long n, first_oh;
+    long block = rows_block(s, row, first_row + row_count, &n, &first_oh);
     fill_band(s, input, n, first_oh, first_oh + block - 1, &band);
     for (long r = 0; r < block;) {
       // The tile's output rows (several only when stacked).
@@ -631,8 +640,6 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
       const float *base = band.data + r * s->stride_h * padded_width;
       for (long p = 0; p < panels; p++) {
         const float *w = packed + p * ROWS_MR * depth;
-        long channels = s->out_channels - p * ROWS_MR < ROWS_MR ? s->out_channels - p * ROWS_MR
-                                                                 : ROWS_MR;
         for (long ow = 0; ow < s->out_w; ow += tile_width) {
           int vectors;
           long vstride, ostride;
@@ -654,8 +661,8 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
           row_micros[s->stride_w][vectors - 1](depth, base + ow * s->stride_w, depth_offsets,
                                                NULL, w, vstride, first, last, acc);
           long at = n * s->out_channels * positions + oh * s->out_w + ow;
-          rows_store(acc, channels, p * ROWS_MR, at, positions, vectors, ostride, first, last,
-                     bias, addend, relu, output);
+          rows_store(acc, panel_channels(s, p), p * ROWS_MR, at, positions, vectors, ostride,
+                     first, last, bias, addend, relu, output);
         }
       }
       r += tile_rows;
