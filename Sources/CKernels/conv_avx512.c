@@ -436,24 +436,33 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
 // ---------------------------------------------------------------------------------------
 // Convolutions along output rows (horizontal stride 1 or 2): tiles of 8 output channels
 // (weights broadcast) × up to 3 vectors of output positions, input read as vectors from a
-// padded band of the rows those outputs need. On wide rows the vectors are up to 48
-// consecutive positions of one output row (the last vector masked); on rows of at most 16
-// positions they are up to 3 consecutive output rows, one masked vector each ("stacked"). Stores
-// are contiguous runs of the NCHW output, with no transposition.
+// padded band of the rows those outputs need. Each output row is cut into vectors of 16
+// positions (the last masked when the row is not a whole number of vectors), and a block's
+// vectors are dealt into tiles of 3 in order, so a tile may span rows: 32-column rows make
+// 24-accumulator tiles, not 16, and 8-row blocks of 16 columns tiles of 3 rows. Stores are
+// contiguous runs of the NCHW output, with no transposition; one 8-channel panel finishes a
+// block before the next starts, so its stores stay in 8 planes (all 64 planes of a
+// 224 × 224 layer in turn cost it a third of its speed).
 
-// Vector v reads from base + depth offset + v·vstride. S is the horizontal stride: at stride
-// 1 `first` masks every vector but the last, `last` the last; stride 2 takes the even lanes of
-// two loads with one permutation. S = 0 is a folded tile (8-column planes at stride 1, "same"
-// padding: each vector two output rows, read from a band without padding columns), whose
-// lanes that would read padding are masked off per depth index k by masks[k].
+// Vector v reads from base + depth offset + offsets[v]. S is the horizontal stride: at stride
+// 1 vector v loads under masks[v]; stride 2 takes the even lanes of two loads with one
+// permutation. S = 0 is a folded tile (8-column planes at stride 1, "same" padding: each
+// vector two output rows, read from a band without padding columns), whose lanes that would
+// read padding are masked off per depth index k by tap_masks[k].
 #define DEFINE_ROW_MICRO(NV, S)                                                                \
   static inline void row_micro_##NV##_s##S(                                                    \
       long depth, const float *restrict base, const long *restrict depth_offsets,              \
-      const __mmask16 *restrict masks, const float *restrict w, long vstride,                  \
-      __mmask16 first, __mmask16 last, __m512 *acc) {                                          \
+      const __mmask16 *restrict tap_masks, const float *restrict w,                            \
+      const long *restrict offsets, const __mmask16 *restrict masks, __m512 *acc) {            \
     const __m512i evens =                                                                      \
         _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);           \
+    long o[NV];                                                                                \
+    __mmask16 m[NV];                                                                           \
     __m512 c[ROWS_MR][NV];                                                                     \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                         \
+      o[v] = offsets[v];                                                                       \
+      m[v] = masks[v];                                                                         \
+    }                                                                                          \
     _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++)                      \
       _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) c[r][v] =               \
         _mm512_setzero_ps();                                                                   \
@@ -462,12 +471,12 @@ void semrob_conv_run(const semrob_conv_shape *s, const float *input, const float
       __m512 x[NV];                                                                            \
       _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                       \
         if (S == 0) {                                                                          \
-          x[v] = _mm512_maskz_loadu_ps(masks[k], at + v * vstride);                            \
+          x[v] = _mm512_maskz_loadu_ps(tap_masks[k], at + o[v]);                               \
         } else if (S == 1) {                                                                   \
-          x[v] = _mm512_maskz_loadu_ps(v == NV - 1 ? last : first, at + v * vstride);          \
+          x[v] = _mm512_maskz_loadu_ps(m[v], at + o[v]);                                       \
         } else {                                                                               \
-          x[v] = _mm512_permutex2var_ps(_mm512_loadu_ps(at + v * vstride), evens,              \
-                                        _mm512_loadu_ps(at + v * vstride + 16));               \
+          x[v] = _mm512_permutex2var_ps(_mm512_loadu_ps(at + o[v]), evens,                     \
+                                        _mm512_loadu_ps(at + o[v] + 16));                      \
         }                                                                                      \
       }                                                                                        \
       _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS_MR; r++) {                  \
@@ -493,8 +502,8 @@ DEFINE_ROW_MICRO(2, 2)
 DEFINE_ROW_MICRO(3, 2)
 
 typedef void (*row_micro)(long, const float *restrict, const long *restrict,
-                          const __mmask16 *restrict, const float *restrict, long, __mmask16,
-                          __mmask16, __m512 *);
+                          const __mmask16 *restrict, const float *restrict,
+                          const long *restrict, const __mmask16 *restrict, __m512 *);
 
 // By S (0 folded, 1 and 2 the horizontal stride), then vectors per tile.
 static const row_micro row_micros[3][3] = {{row_micro_1_s0, row_micro_2_s0, row_micro_3_s0},
@@ -523,25 +532,23 @@ static inline long panel_channels(const semrob_conv_shape *s, long p) {
 }
 
 // Output channels `first_channel` … of one tile with the epilogue: `vectors` vectors of
-// `acc` (ROWS_MR × 3), vector v stored at output + at(channel) + v·ostride under `first` (the
-// last vector under `last`).
+// `acc` (ROWS_MR × 3), vector v stored at output + at(channel) + offsets[v] under masks[v].
 static inline void rows_store(const __m512 *acc, long channels, long first_channel, long at,
-                              long plane, int vectors, long ostride, __mmask16 first,
-                              __mmask16 last, const float *bias, const float *addend, int relu,
-                              float *output) {
+                              long plane, int vectors, const long *offsets,
+                              const __mmask16 *masks, const float *bias, const float *addend,
+                              int relu, float *output) {
   __m512 zero = _mm512_setzero_ps();
   for (long c = 0; c < channels; c++) {
     long channel = first_channel + c;
     long base = at + channel * plane;
     __m512 shift = _mm512_set1_ps(bias ? bias[channel] : 0);
     for (int v = 0; v < vectors; v++) {
-      __mmask16 mask = v == vectors - 1 ? last : first;
       __m512 value = _mm512_add_ps(acc[c * 3 + v], shift);
       if (addend) {
-        value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(mask, addend + base + v * ostride));
+        value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(masks[v], addend + base + offsets[v]));
       }
       if (relu) value = _mm512_max_ps(value, zero);
-      _mm512_mask_storeu_ps(output + base + v * ostride, mask, value);
+      _mm512_mask_storeu_ps(output + base + offsets[v], masks[v], value);
     }
   }
 }
@@ -586,13 +593,15 @@ static void conv_fold_run(const semrob_conv_shape *s, const float *input, const 
     long per_tile = (vectors + tiles - 1) / tiles;
     for (long v0 = 0; v0 < vectors; v0 += per_tile) {
       int count = (int)(vectors - v0 < per_tile ? vectors - v0 : per_tile);
-      __mmask16 last = v0 + count == vectors && block % 2 ? (__mmask16)0x00ff : 0xffff;
+      static const long offsets[3] = {0, 16, 32};
+      __mmask16 stores[3] = {0xffff, 0xffff, 0xffff};
+      if (v0 + count == vectors && block % 2) stores[count - 1] = 0x00ff;
       long at = n * s->out_channels * positions + (first_oh + 2 * v0) * s->out_w;
       for (long p = 0; p < panels; p++) {
         row_micros[0][count - 1](depth, band.data + 16 * v0, depth_offsets, masks,
-                                 packed + p * ROWS_MR * depth, 16, 0xffff, 0xffff, acc);
-        rows_store(acc, panel_channels(s, p), p * ROWS_MR, at, positions, count, 16, 0xffff,
-                   last, bias, addend, relu, output);
+                                 packed + p * ROWS_MR * depth, offsets, NULL, acc);
+        rows_store(acc, panel_channels(s, p), p * ROWS_MR, at, positions, count, offsets,
+                   stores, bias, addend, relu, output);
       }
     }
     row += block;
@@ -621,54 +630,45 @@ void semrob_conv_rows_run(const semrob_conv_shape *s, const float *input, const 
   conv_band band = band_make(s, band_height, 48);
   long *depth_offsets = offsets_by_depth(s, plane, padded_width);
   long panels = (s->out_channels + ROWS_MR - 1) / ROWS_MR;
+  // A block's output positions as vectors of up to 16 along each row (the last of a row
+  // masked): where each reads in the band and writes in the output plane, and its lanes.
+  long per_row = (s->out_w + 15) / 16;
+  long *reads = malloc(sizeof(long) * (size_t)(ROWS_BLOCK * per_row));
+  long *writes = malloc(sizeof(long) * (size_t)(ROWS_BLOCK * per_row));
+  __mmask16 *lanes = malloc(sizeof(__mmask16) * (size_t)(ROWS_BLOCK * per_row));
+  for (long r = 0; r < ROWS_BLOCK; r++) {
+    for (long v = 0; v < per_row; v++) {
+      long column = 16 * v, count = s->out_w - column < 16 ? s->out_w - column : 16;
+      reads[r * per_row + v] = r * s->stride_h * padded_width + column * s->stride_w;
+      writes[r * per_row + v] = r * s->out_w + column;
+      lanes[r * per_row + v] = (__mmask16)(count == 16 ? 0xffff : (1u << count) - 1);
+    }
+  }
   __m512 acc[ROWS_MR * 3];
-  // Wide rows: positions per tile in whole vectors, at most 48, as even as the row allows (64
-  // columns are 32 + 32, not 48 + 16: a one-vector tile waits on the latency of 8 accumulator
-  // chains). Rows of at most 16 positions: tiles of up to 3 rows.
-  int stacked = s->out_w <= 16;
-  long tiles = (s->out_w + 47) / 48;
-  long tile_width = stacked ? s->out_w : ((s->out_w + tiles - 1) / tiles + 15) / 16 * 16;
-  __mmask16 row_mask = (__mmask16)(s->out_w >= 16 ? 0xffff : (1u << s->out_w) - 1);
   for (long row = first_row; row < first_row + row_count;) {
     long n, first_oh;
     long block = rows_block(s, row, first_row + row_count, &n, &first_oh);
     fill_band(s, input, n, first_oh, first_oh + block - 1, &band);
-    for (long r = 0; r < block;) {
-      // The tile's output rows (several only when stacked).
-      long tile_rows = stacked ? (block - r < 3 ? block - r : 3) : 1;
-      long oh = first_oh + r;
-      const float *base = band.data + r * s->stride_h * padded_width;
-      for (long p = 0; p < panels; p++) {
-        const float *w = packed + p * ROWS_MR * depth;
-        for (long ow = 0; ow < s->out_w; ow += tile_width) {
-          int vectors;
-          long vstride, ostride;
-          __mmask16 first, last;
-          if (stacked) {
-            vectors = (int)tile_rows;
-            vstride = s->stride_h * padded_width;
-            ostride = s->out_w;
-            first = last = row_mask;
-          } else {
-            long lanes = s->out_w - ow < tile_width ? s->out_w - ow : tile_width;
-            vectors = (int)((lanes + 15) / 16);
-            long tail = lanes - 16 * (vectors - 1);
-            vstride = 16 * s->stride_w;
-            ostride = 16;
-            first = 0xffff;
-            last = (__mmask16)(tail >= 16 ? 0xffff : (1u << tail) - 1);
-          }
-          row_micros[s->stride_w][vectors - 1](depth, base + ow * s->stride_w, depth_offsets,
-                                               NULL, w, vstride, first, last, acc);
-          long at = n * s->out_channels * positions + oh * s->out_w + ow;
-          rows_store(acc, panel_channels(s, p), p * ROWS_MR, at, positions, vectors, ostride,
-                     first, last, bias, addend, relu, output);
-        }
+    // The block's vectors in as few tiles of at most 3 as possible, evenly (16 as 3+3+3+3+2+2);
+    // a tile's vectors may lie on consecutive rows.
+    long vectors = block * per_row, tiles = (vectors + 2) / 3;
+    long at = n * s->out_channels * positions + first_oh * s->out_w;
+    for (long p = 0; p < panels; p++) {
+      for (long t = 0, v0 = 0; t < tiles; t++) {
+        int count = (int)((vectors - v0 + tiles - t - 1) / (tiles - t));
+        row_micros[s->stride_w][count - 1](depth, band.data, depth_offsets, NULL,
+                                           packed + p * ROWS_MR * depth, reads + v0, lanes + v0,
+                                           acc);
+        rows_store(acc, panel_channels(s, p), p * ROWS_MR, at, positions, count, writes + v0,
+                   lanes + v0, bias, addend, relu, output);
+        v0 += count;
       }
-      r += tile_rows;
     }
     row += block;
   }
+  free(lanes);
+  free(writes);
+  free(reads);
   free(depth_offsets);
   band_free(&band);
 }

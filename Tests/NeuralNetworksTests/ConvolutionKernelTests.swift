@@ -18,10 +18,10 @@ import Testing
   /// deep one on the direct kernel for one image, on the packed GEMM for three; a shallow one
   /// on the packed GEMM over 9 × 11 planes and on the direct kernel over 7 × 9), strided layers
   /// (shallow ones on the direct kernel, a deep one on im2col and the GEMM), and layers with
-  /// wide rows on the row-wise kernel (shallow, narrow and deep, strided; 48-position tiles
-  /// with a masked tail; rows of whole vectors split into even tiles; 16-column rows stacked
-  /// three to a tile; 8-column rows folded two to a vector), in blocks of output rows that start inside an image when the rows are
-  /// split over workers.
+  /// wide rows on the row-wise kernel (shallow, narrow and deep, strided; rows ending in a
+  /// masked vector, with tiles of 3 vectors spanning rows; rows of whole vectors; 16-column
+  /// rows three to a tile; 8-column rows folded two to a vector), in blocks of output rows that
+  /// start inside an image when the rows are split over workers.
   /// Input gradients of ungrouped stride-1 layers run as direct convolutions of the output
   /// gradient, padded by kernel − 1 − padding (the full kernel − 1 for "no padding").
   static let layers: [(String, Convolution2D)] = [
@@ -99,15 +99,15 @@ import Testing
   ]
 
   /// Input widths: wide enough for the row-wise kernel (at least 32 output columns, with a
-  /// masked tail, or 64 in two even tiles, or 16 stacked, or 8 folded) for the layers named
+  /// masked tail, or 64 in whole vectors, or 16, or 8 folded) for the layers named
   /// "wide rows", "whole-vector rows", "folded rows", "stacked rows", "stacked strided rows",
   /// "wide strided rows" and "strided rows" (stride 2, 16 output columns or more), for one
   /// 16-position tile and partial ones one per output row for "row tiles", else `side + 2`.
   static func inputWidth(_ name: String, side: Int) -> Int {
     switch name {
-    // At stride 2: 53 output columns (a 48-column tile and a 5-column one), and 21 (two vectors).
-    // 16 output columns: tiles of up to 3 output rows (3 + 3 + 2 + 1 for 9 rows in blocks of
-    // 8), at stride 1 and 2.
+    // At stride 2: 53 output columns (3 vectors and a 5-lane one, tiles spanning rows), and 21
+    // (a vector and a 5-lane one). 16 output columns: tiles of up to 3 output rows (3 + 3 + 2
+    // + 1 for 9 rows in blocks of 8), at stride 1 and 2.
     // 8 columns: two output rows per vector (an odd block's last row as half a vector).
     case let n where n.hasSuffix("folded rows"): 8
     case let n where n.hasSuffix("stacked strided rows"): 32
@@ -115,7 +115,7 @@ import Testing
     case let n where n.hasSuffix("wide strided rows"): 105
     case let n where n.hasSuffix("strided rows"): 41
     case let n where n.hasSuffix("wide rows"): 53
-    case let n where n.hasSuffix("whole-vector rows"): 64  // two 32-position tiles per row
+    case let n where n.hasSuffix("whole-vector rows"): 64  // 4 vectors per row, tiles across rows
     case let n where n.hasSuffix("row tiles"): 26  // one 16-position tile per row, then 8 and 2
     default: side + 2
     }

@@ -115,9 +115,9 @@ void semrob_conv_rows_pack(long out_channels, long depth, const float *weights, 
 
 /// Convolution along output rows (AVX-512F only; horizontal stride 1 or 2, any vertical
 /// stride): output rows [first_row, first_row + row_count) of the flattened images × out_h,
-/// every output channel, written to NCHW
-/// output with the bias (or NULL), an addend laid out like the output (or NULL) and ReLU
-/// fused. Tiles of 8 channels × 48 consecutive positions; stores are contiguous.
+/// every output channel, written to NCHW output with the bias (or NULL), an addend laid out
+/// like the output (or NULL) and ReLU fused. Tiles of 8 channels × 3 vectors of 16 output
+/// positions (consecutive along rows, possibly across rows); stores are contiguous.
 void semrob_conv_rows_run(const semrob_conv_shape *shape, const float *input,
                           const float *packed, long first_row, long row_count,
                           const float *bias, const float *addend, int relu, float *output);

@@ -126,8 +126,8 @@ extension ConvolutionGeometry {
 
   /// Where a Float32 forward pass of `batch` images runs (the one place that decides).
   ///
-  /// - The row-wise kernel (8 channels × up to 48 positions of an output row, or up to 3 rows
-  ///   of 16, stores without transposition) for wide output rows — 32 columns at stride 1, 16
+  /// - The row-wise kernel (8 channels × 3 vectors of 16 positions along the output rows,
+  ///   stores without transposition) for wide output rows — 32 columns at stride 1, 16
   ///   at stride 2 — of shallow layers (depth under 64: a network's first convolution; at
   ///   stride 2 the 8-position tiles' stores would outweigh the arithmetic) and of stride-1
   ///   layers of at most 16 output channels (resnet-mini's first stage 5–10% faster end to
