@@ -131,11 +131,11 @@ extension ConvolutionGeometry {
   ///   at stride 2 — of shallow layers (depth under 64: a network's first convolution; at
   ///   stride 2 the 8-position tiles' stores would outweigh the arithmetic) and of stride-1
   ///   layers of at most 16 output channels (resnet-mini's first stage 5–10% faster end to
-  ///   end), and for stride-1 layers of depth up to 576 whose rows are whole vectors (16, 32,
-  ///   64, 224 columns: 5–30% faster than the direct kernel, which transposes its stores; rows
-  ///   that end in a partial vector waste its lanes, and deeper layers stream each 8-channel
-  ///   panel's weights once per row), and for 8×8 planes of depth up to 1,152 at stride 1
-  ///   with "same" padding (two rows per vector, padding taps masked: 3–8% faster).
+  ///   end), and for stride-1 layers whose rows are whole vectors (16, 32, 64, 112, 224
+  ///   columns: 1–30% faster than the direct kernel, which transposes its stores, at every
+  ///   depth from 27 to 4,608; rows that end in a partial vector waste its lanes), and for 8×8
+  ///   planes at stride 1 with "same" padding (two rows per vector, padding taps masked: 0–8%
+  ///   faster).
   /// - The packed GEMM for grouped layers, 1×1 kernels and other shallow layers (plain matrix
   ///   products storing along contiguous output rows), except 1×1 kernels over small planes of
   ///   a single image (a 7×7 plane is 49 columns, one 48-column tile and a nearly empty one;
@@ -148,11 +148,11 @@ extension ConvolutionGeometry {
   func forwardKernel(batch: Int) -> ForwardKernel {
     guard layer.groups == 1 else { return .packedGEMM }
     let strideOne = layer.stride == [1, 1]
-    let wholeVectorRows = strideOne && outputWidth % 16 == 0 && columnRows <= 576
+    let wholeVectorRows = strideOne && outputWidth % 16 == 0
     let wideRows =
       (strideOne || layer.stride == [2, 2]) && outputWidth >= (strideOne ? 32 : 16)
       && (columnRows < 64 || (strideOne && layer.outputChannels <= 16))
-    let foldedRows = strideOne && outputWidth == 8 && width == 8 && columnRows <= 1152
+    let foldedRows = strideOne && outputWidth == 8 && width == 8
     let rowWise = wholeVectorRows || wideRows || foldedRows
     let smallPlanes = batch < Workers.count && positions <= 256 && columnRows >= 64
     let shallowOnSmallPlanes = strideOne && positions <= 64 && columnRows <= 256
