@@ -83,6 +83,27 @@ import Testing
     }
   }
 
+  @Test("image groups cover the batch in order, whole groups first, the tail down to one image")
+  func imageGroups() {
+    #expect(
+      Network.imageGroups(batch: 64, group: 4).map(\.count)
+        == Array(repeating: 4, count: 14) + [2, 2, 1, 1, 1, 1])
+    #expect(Network.imageGroups(batch: 11, group: 4).map(\.count) == [4, 2, 1, 1, 1, 1, 1])
+    #expect(Network.imageGroups(batch: 1, group: 4) == [0..<1])
+    #expect(Network.imageGroups(batch: 0, group: 4).isEmpty)
+    for batch in 1...40 {
+      for group in [1, 2, 4] {
+        let groups = Network.imageGroups(batch: batch, group: group)
+        #expect(groups.first?.lowerBound == 0 && groups.last?.upperBound == batch)
+        #expect(zip(groups, groups.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        #expect(groups.allSatisfy { $0.count >= 1 && $0.count <= group })
+        #expect(groups.last?.count == 1)
+        // Sizes never grow along the batch.
+        #expect(zip(groups, groups.dropFirst()).allSatisfy { $0.count >= $1.count })
+      }
+    }
+  }
+
   @Test("Float64 inputs run layer by layer")
   func float64() throws {
     let network = try Architecture.vggMini.makeNetwork(classes: 5, seed: 3)
