@@ -599,7 +599,7 @@ static void conv_fold_run(const semrob_conv_shape *s, const float *input, const 
       long at = n * s->out_channels * positions + (first_oh + 2 * v0) * s->out_w;
       for (long p = 0; p < panels; p++) {
         row_micros[0][count - 1](depth, band.data + 16 * v0, depth_offsets, masks,
-                                 packed + p * ROWS_MR * depth, offsets, NULL, acc);
+                                 packed + p * ROWS_MR * depth, offsets, stores, acc);
         rows_store(acc, panel_channels(s, p), p * ROWS_MR, at, positions, count, offsets,
                    stores, bias, addend, relu, output);
       }
