@@ -24,12 +24,17 @@ final class RenderWorkspace<Scalar: RenderScalar> {
   // [−1, fineSize], so a triangle's range of covered pixel centres is integer min/max.
   let pixelBounds: UnsafeMutableBufferPointer<SIMD4<Int32>>
   // Per face: sign of the consistently oriented normal towards the eye, flat colour, and the
-  // mask of local edges that are silhouette (or crease) candidates for the edge pass.
+  // mask of local edges that are edge-pass candidates (bit k: silhouette or crease; bit 4 + k:
+  // silhouette).
   let facing: UnsafeMutableBufferPointer<Int8>
   let flatColour: UnsafeMutableBufferPointer<SIMD3<Scalar>>
   let edgeMask: UnsafeMutableBufferPointer<UInt8>
-  // Per edge: whether it is a silhouette candidate at this pose.
-  let edgeCandidate: UnsafeMutableBufferPointer<Bool>
+  // Per edge: its ``EdgeKind`` at this pose.
+  let edgeCandidate: UnsafeMutableBufferPointer<UInt8>
+  // The silhouette edges binned on the fine grid for the edge pass, and whether flat shading's
+  // creases are candidates too.
+  let edgeGrid: EdgeGrid
+  var hasCreases = false
 
   init(fineSize: Int, vertexCount: Int, faceCount: Int, edgeCount: Int) {
     func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
@@ -51,7 +56,8 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     facing = make(faceCount, 0)
     flatColour = make(faceCount, .zero)
     edgeMask = make(faceCount, 0)
-    edgeCandidate = make(edgeCount, false)
+    edgeCandidate = make(edgeCount, EdgeKind.none)
+    edgeGrid = EdgeGrid(fineSize: fineSize)
   }
 
   deinit {
@@ -79,4 +85,14 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     ids.update(repeating: -1)
     depth.update(repeating: .infinity)
   }
+}
+
+/// What an edge is to the edge pass at one pose.
+enum EdgeKind {
+  /// Not a candidate.
+  static let none: UInt8 = 0
+  /// A silhouette: boundary or non-manifold, or between faces of opposite σ.
+  static let silhouette: UInt8 = 1
+  /// A crease of flat shading: between faces of different flat colours.
+  static let crease: UInt8 = 2
 }

@@ -24,6 +24,18 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   let orientedFaceNormals: [SIMD3<Scalar>]
   /// Face albedo in `Scalar` (materials or white, per ``RenderSettings/materialColours``).
   let albedo: [SIMD3<Scalar>]
+  /// Per face, the plane normal `N = (V1 − V0) × (V2 − V0)` in `Scalar`.
+  let planeNormals: [SIMD3<Scalar>]
+  /// Per face, `∂μ_0/∂P` and `∂μ_1/∂P`: the gradients of the first two barycentric weights of
+  /// a point P in the face's plane, `(V_{i+1} − V_{i+2}) × N / |N|²` (zero for a degenerate
+  /// face), interleaved.
+  let barycentricGradients: [SIMD3<Scalar>]
+  /// Test switch for a negative control: leave the edge pass's term out of the tangent images
+  /// (they then miss every silhouette's motion).
+  var omitsEdgeTangents = false
+  /// Test switch for a negative control: flat shading's crease edges are not edge-pass
+  /// candidates (facet edges inside the silhouette then have no tangent).
+  var omitsCreaseEdges = false
 
   /// Creates a renderer.
   ///
@@ -43,6 +55,22 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     albedo = scene.materialAlbedo.map {
       settings.materialColours ? Scalar.vector($0) : SIMD3<Scalar>(repeating: 1)
     }
+    var normals: [SIMD3<Scalar>] = []
+    var gradients: [SIMD3<Scalar>] = []
+    normals.reserveCapacity(scene.triangleCount)
+    gradients.reserveCapacity(2 * scene.triangleCount)
+    for t in scene.triangles {
+      let v = (0..<3).map { scene.positions[Int(t[$0])] }
+      let n = cross(v[1] - v[0], v[2] - v[0])
+      let squared = dot(n, n)
+      normals.append(Scalar.vector(n))
+      for i in 0..<2 {
+        let g = squared > 0 ? cross(v[(i + 1) % 3] - v[(i + 2) % 3], n) / squared : .zero
+        gradients.append(Scalar.vector(g))
+      }
+    }
+    planeNormals = normals
+    barycentricGradients = gradients
   }
 
   /// Renders one pose.
@@ -51,8 +79,16 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   /// - Returns: The `size × size` RGB image.
   /// - Complexity: O(V + F + covered samples + size² · supersampling²).
   public func render(_ pose: CameraPose) -> RenderedImage<Scalar> {
+    render(SceneView(pose, settings: settings))
+  }
+
+  /// Renders one view (pose, field of view and light angles).
+  ///
+  /// - Parameter view: The view; must be usable (``SceneView/problem`` is `nil`).
+  /// - Returns: The `size × size` RGB image.
+  public func render(_ view: SceneView) -> RenderedImage<Scalar> {
     let ws = makeWorkspace()
-    run(pose, in: ws)
+    run(view, in: ws)
     return downsample(ws)
   }
 
@@ -86,7 +122,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       while true {
         let i = next.add(1, ordering: .relaxed).oldValue
         guard i < poses.count else { break }
-        run(poses[i], in: ws)
+        run(SceneView(poses[i], settings: settings), in: ws)
         slots[i] = downsample(ws)
       }
     }
@@ -99,7 +135,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   /// - Returns: Triangle ids, depth, weights and colours on the supersampled grid.
   public func framebuffer(_ pose: CameraPose) -> Framebuffer<Scalar> {
     let ws = makeWorkspace()
-    run(pose, in: ws)
+    run(SceneView(pose, settings: settings), in: ws)
     return Framebuffer(
       fineSize: ws.fineSize, triangleIDs: Array(ws.ids), depth: Array(ws.depth),
       weight0: Array(ws.mu0), weight1: Array(ws.mu1), pointSampled: Array(ws.shaded),
@@ -112,17 +148,21 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       faceCount: scene.triangleCount, edgeCount: scene.topology.edges.count)
   }
 
-  /// Runs every stage up to the fine-grid colour for one pose.
+  /// Runs every stage up to the fine-grid colour for one view; `edgeCandidates` also marks
+  /// the edge pass's candidate edges when the pass itself is off (for the tangent images of
+  /// the antialiased surrogate).
   // Pre-specialised for the two render scalars: callers in other modules hold a generic
   // `Renderer<Scalar>`, and without these the pipeline would run through witness tables.
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
-  func run(_ pose: CameraPose, in ws: RenderWorkspace<Scalar>) {
-    let camera = settings.camera(at: pose)
+  func run(_ view: SceneView, in ws: RenderWorkspace<Scalar>, edgeCandidates: Bool = false) {
+    precondition(view.problem == nil, "Renderer: \(view.problem ?? "")")
+    let camera = view.camera(settings)
+    let light = view.light(settings)
     vertexStage(camera, ws)
-    faceStage(camera, ws)
+    faceStage(camera, light, ws, edgeCandidates: edgeCandidates || settings.edgeAntialiasing)
     visibilityStage(camera, ws)
-    shadingStage(camera, ws)
+    shadingStage(camera, light, ws)
     if settings.edgeAntialiasing {
       EdgeAntialiasing.apply(renderer: self, workspace: ws)
     } else {
@@ -154,12 +194,15 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
 
   // MARK: Face stage
 
-  /// Per-face eye-facing signs, flat colours and the silhouette-edge masks of the edge pass.
-  func faceStage(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
+  /// Per-face eye-facing signs, flat colours and (when `edgeCandidates`) the silhouette-edge
+  /// masks of the edge pass.
+  func faceStage(
+    _ camera: Camera, _ lightSettings: Light, _ ws: RenderWorkspace<Scalar>, edgeCandidates: Bool
+  ) {
     let topology = scene.topology
-    let light = lightDirection(camera)
-    let ambient = Scalar(settings.light.ambient)
-    let diffuse = Scalar(settings.light.diffuse)
+    let light = Scalar.vector(Self.lightDirection(lightSettings, camera))
+    let ambient = Scalar(lightSettings.ambient)
+    let diffuse = Scalar(lightSettings.diffuse)
     let flat = settings.shading == .flat
     let eye = camera.eye
     scene.faceOrigins.withUnsafeBufferPointer { origins in
@@ -181,38 +224,74 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         }
       }
     }
-    guard settings.edgeAntialiasing else { return }
-    // Silhouette candidates: boundary or non-manifold edges, edges between faces of opposite σ,
-    // and with flat shading every edge whose two faces have different flat colours (creases).
+    ws.hasCreases = flat && !omitsCreaseEdges
+    guard edgeCandidates else { return }
+    // Candidates: silhouettes (boundary or non-manifold edges, edges between faces of opposite
+    // σ) and, with flat shading, creases (edges whose two faces have different flat colours).
     scene.edgeFaces.withUnsafeBufferPointer { edgeFaces in
       for e in edgeFaces.indices {
         let faces = edgeFaces[e]
         guard faces.x >= 0 else {
-          ws.edgeCandidate[e] = true
+          ws.edgeCandidate[e] = EdgeKind.silhouette
           continue
         }
         let f0 = Int(faces.x)
         let f1 = Int(faces.y)
-        ws.edgeCandidate[e] =
-          ws.facing[f0] != ws.facing[f1] || (flat && ws.flatColour[f0] != ws.flatColour[f1])
+        if ws.facing[f0] != ws.facing[f1] {
+          ws.edgeCandidate[e] = EdgeKind.silhouette
+        } else if flat && !omitsCreaseEdges && ws.flatColour[f0] != ws.flatColour[f1] {
+          ws.edgeCandidate[e] = EdgeKind.crease
+        } else {
+          ws.edgeCandidate[e] = EdgeKind.none
+        }
       }
     }
     topology.faceEdges.withUnsafeBufferPointer { faceEdges in
       for f in faceEdges.indices {
-        let edges = faceEdges[f]
-        let mask =
-          (ws.edgeCandidate[Int(edges.x)] ? 1 : 0) | (ws.edgeCandidate[Int(edges.y)] ? 2 : 0)
-          | (ws.edgeCandidate[Int(edges.z)] ? 4 : 0) as UInt8
+        var mask: UInt8 = 0
+        for k in 0..<3 {
+          switch ws.edgeCandidate[Int(faceEdges[f][k])] {
+          case EdgeKind.silhouette: mask |= (1 | 16) << UInt8(k)
+          case EdgeKind.crease: mask |= 1 << UInt8(k)
+          default: break
+          }
+        }
         ws.edgeMask[f] = mask
       }
     }
+    binCandidateEdges(camera, ws)
   }
 
-  /// The unit direction towards the light, in world space, as `Scalar`.
-  func lightDirection(_ camera: Camera) -> SIMD3<Scalar> {
-    switch settings.light.frame {
-    case .world: Scalar.vector(settings.light.worldDirection)
-    case .camera: Scalar.vector(-camera.zAxis)
+  /// Bins every silhouette edge in front of the near plane on the fine grid (each edge once,
+  /// from its first face).
+  func binCandidateEdges(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
+    let topology = scene.topology
+    var edges: [(entry: Int32, a: Int32, b: Int32, box: SIMD4<Double>)] = []
+    scene.triangles.withUnsafeBufferPointer { triangles in
+      for f in triangles.indices where ws.edgeMask[f] & 0x70 != 0 {
+        let t = triangles[f]
+        for k in 0..<3 where ws.edgeMask[f] & (16 << UInt8(k)) != 0 {
+          guard topology.edges[Int(topology.faceEdges[f][k])].face0 == Int32(f) else { continue }
+          let a = Int(t[k])
+          let b = Int(t[(k + 1) % 3])
+          guard ws.viewZ[a] >= camera.near, ws.viewZ[b] >= camera.near else { continue }
+          let sa = ws.projected[a]
+          let sb = ws.projected[b]
+          let box = SIMD4(
+            min(sa.x, sb.x).doubleValue, max(sa.x, sb.x).doubleValue,
+            min(sa.y, sb.y).doubleValue, max(sa.y, sb.y).doubleValue)
+          edges.append((Int32(4 * f + k), Int32(a), Int32(b), box))
+        }
+      }
+    }
+    ws.edgeGrid.build(edges, fineSize: ws.fineSize)
+  }
+
+  /// The unit direction towards the light, in world space.
+  static func lightDirection(_ light: Light, _ camera: Camera) -> SIMD3<Double> {
+    switch light.frame {
+    case .world: light.worldDirection
+    case .camera: -camera.zAxis
     }
   }
 
@@ -297,10 +376,10 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   // MARK: Shading stage
 
   /// Deferred shading of every covered sample (METHODS §1.6).
-  func shadingStage(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
-    let light = lightDirection(camera)
-    let ambient = Scalar(settings.light.ambient)
-    let diffuse = Scalar(settings.light.diffuse)
+  func shadingStage(_ camera: Camera, _ lightSettings: Light, _ ws: RenderWorkspace<Scalar>) {
+    let light = Scalar.vector(Self.lightDirection(lightSettings, camera))
+    let ambient = Scalar(lightSettings.ambient)
+    let diffuse = Scalar(lightSettings.diffuse)
     let background = Scalar.vector(settings.background)
     let flat = settings.shading == .flat
     let count = ws.fineSize * ws.fineSize

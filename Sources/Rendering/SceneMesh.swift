@@ -25,6 +25,9 @@ public struct SceneMesh: Sendable {
   /// The two faces of every manifold edge; `(−1, −1)` for boundary and non-manifold edges,
   /// which are silhouette candidates at every pose.
   let edgeFaces: [SIMD2<Int32>]
+  /// The face across each local edge `k` (`v_k v_{k+1}`) of every face; −1 across boundary and
+  /// non-manifold edges.
+  let faceNeighbours: [SIMD3<Int32>]
 
   /// Prepares a mesh for rendering.
   ///
@@ -39,7 +42,18 @@ public struct SceneMesh: Sendable {
       (0..<3).contains { topology.vertexNormals[Int(t[$0])] == .zero }
     }
     faceOrigins = mesh.triangles.map { mesh.positions[Int($0.x)] }
-    edgeFaces = topology.edges.map { $0.isManifold ? SIMD2($0.face0, $0.face1) : SIMD2(-1, -1) }
+    let edgeFaces = topology.edges.map {
+      $0.isManifold ? SIMD2($0.face0, $0.face1) : SIMD2(-1, -1)
+    }
+    self.edgeFaces = edgeFaces
+    faceNeighbours = topology.faceEdges.indices.map { f in
+      var across = SIMD3<Int32>(repeating: -1)
+      for k in 0..<3 {
+        let faces = edgeFaces[Int(topology.faceEdges[f][k])]
+        if faces.x >= 0 { across[k] = Int(faces.x) == f ? faces.y : faces.x }
+      }
+      return across
+    }
     materialAlbedo = (0..<mesh.triangleCount).map { f in
       let c = mesh.albedo(ofFace: f)
       return SIMD3(

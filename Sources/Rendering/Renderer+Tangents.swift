@@ -1,0 +1,339 @@
+import Dispatch
+import Foundation
+import Geometry
+import Synchronization
+
+/// A render and its tangent images `∂I/∂θ_k` (METHODS §1.9).
+public struct TangentRender<Scalar: RenderScalar>: Sendable {
+  /// The forward image.
+  public let image: RenderedImage<Scalar>
+  /// The parameters, in the order of ``tangents``.
+  public let parameters: [RenderParameter]
+  /// One `size × size × 3` image per parameter.
+  ///
+  /// Each holds the derivative of every pixel value per degree (angles) or per world unit
+  /// (distance); values are signed and unbounded.
+  public let tangents: [RenderedImage<Scalar>]
+}
+
+extension Renderer {
+  /// Renders one view with the tangent images of the requested parameters.
+  ///
+  /// Forward mode: the camera math runs on dual numbers (``TangentCamera``); every covered
+  /// sample gets the analytic derivative of its smooth-shaded colour through the
+  /// perspective-correct weights (the weights' tangents come from the moving ray through the
+  /// sample's fixed centre, which for an unclipped triangle equals differentiating the
+  /// screen-space edge-function ratios of METHODS §1.9, and also holds for clipped ones);
+  /// samples on silhouettes (and, with flat shading, creases) get the edge-pass term of METHODS
+  /// §1.7 step 6; the box filter averages tangents like colours. With flat shading and a world
+  /// light the interior term is exactly zero: all camera sensitivity is in the edge term.
+  ///
+  /// - Parameters:
+  ///   - view: The view; must be usable (``SceneView/problem`` is `nil`).
+  ///   - parameters: Distinct parameters, at least one.
+  ///   - source: Where tangents come from (default: the preset's,
+  ///     ``GradientSource/preferred(for:)``).
+  /// - Returns: The image and one tangent image per parameter.
+  public func renderWithTangents(
+    _ view: SceneView, parameters: [RenderParameter], source: GradientSource? = nil
+  ) -> TangentRender<Scalar> {
+    renderWithTangents(
+      view, parameters: parameters, source: source ?? .preferred(for: settings),
+      workspace: makeWorkspace(), tangentWorkspace: makeTangentWorkspace())
+  }
+
+  /// Renders many views with tangent images, in parallel over views (see
+  /// ``render(_:threads:)`` for the scheduling; results do not depend on `threads`).
+  ///
+  /// - Parameters:
+  ///   - views: The views.
+  ///   - parameters: Distinct parameters, at least one.
+  ///   - source: Where tangents come from (default: the preset's).
+  ///   - threads: Worker threads (≥ 1).
+  /// - Returns: One render per view, in order.
+  public func renderWithTangents(
+    _ views: [SceneView], parameters: [RenderParameter], source: GradientSource? = nil,
+    threads: Int
+  ) -> [TangentRender<Scalar>] {
+    precondition(threads >= 1, "Renderer.renderWithTangents: threads must be ≥ 1 (got \(threads))")
+    let source = source ?? .preferred(for: settings)
+    let output = UnsafeMutableBufferPointer<TangentRender<Scalar>?>.allocate(capacity: views.count)
+    output.initialize(repeating: nil)
+    defer {
+      output.deinitialize()
+      output.deallocate()
+    }
+    // Race-free: each index is handed out once, and only the worker that took it writes it.
+    nonisolated(unsafe) let slots = output
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: min(threads, max(views.count, 1))) { _ in
+      let ws = makeWorkspace()
+      let tw = makeTangentWorkspace()
+      while true {
+        let i = next.add(1, ordering: .relaxed).oldValue
+        guard i < views.count else { break }
+        slots[i] = renderWithTangents(
+          views[i], parameters: parameters, source: source, workspace: ws, tangentWorkspace: tw)
+      }
+    }
+    return output.map { $0! }
+  }
+
+  func makeTangentWorkspace() -> TangentWorkspace<Scalar> {
+    TangentWorkspace(
+      fineSize: settings.size * settings.supersampling, vertexCount: scene.vertexCount,
+      faceCount: scene.triangleCount)
+  }
+
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  func renderWithTangents(
+    _ view: SceneView, parameters: [RenderParameter], source: GradientSource,
+    workspace ws: RenderWorkspace<Scalar>, tangentWorkspace tw: TangentWorkspace<Scalar>
+  ) -> TangentRender<Scalar> {
+    precondition(!parameters.isEmpty, "Renderer.renderWithTangents: no parameters")
+    precondition(
+      Set(parameters).count == parameters.count,
+      "Renderer.renderWithTangents: parameters repeat (\(parameters))")
+    switch source {
+    case .centralDifference(let h):
+      return centralDifferences(view, parameters: parameters, step: h, workspace: ws)
+    case .analytic, .antialiasedSurrogate:
+      let edges = settings.edgeAntialiasing || source == .antialiasedSurrogate
+      run(view, in: ws, edgeCandidates: edges)
+      let image = downsample(ws)
+      let camera = TangentCamera(view: view, settings: settings, lanes: parameters)
+      let light = view.light(settings)
+      var tangents: [RenderedImage<Scalar>] = []
+      for first in stride(from: 0, to: parameters.count, by: 4) {
+        let chunk = TangentChunk(lanes: first..<min(first + 4, parameters.count))
+        tangentVertexStage(camera, chunk, ws, tw)
+        tangentFaceStage(camera, chunk, light, ws, tw)
+        tangentShadingStage(camera, chunk, light, ws, tw)
+        if edges && !omitsEdgeTangents {
+          EdgeAntialiasing.applyTangents(renderer: self, workspace: ws, tangents: tw)
+        } else {
+          _ = tw.colour.update(fromContentsOf: tw.shaded)
+        }
+        tangents += downsampleTangents(tw, parameters: Array(parameters[chunk.lanes]))
+      }
+      return TangentRender(image: image, parameters: parameters, tangents: tangents)
+    }
+  }
+
+  /// Tangent images as central differences of whole renders with step `h` (degrees or world
+  /// units).
+  func centralDifferences(
+    _ view: SceneView, parameters: [RenderParameter], step h: Double,
+    workspace ws: RenderWorkspace<Scalar>
+  ) -> TangentRender<Scalar> {
+    precondition(h > 0 && h.isFinite, "Renderer: the difference step must be positive (got \(h))")
+    run(view, in: ws)
+    let image = downsample(ws)
+    let tangents = parameters.map { p in
+      let x = p.value(in: view)
+      run(p.setting(x + h, in: view), in: ws)
+      let plus = downsample(ws)
+      run(p.setting(x - h, in: view), in: ws)
+      let minus = downsample(ws)
+      let scale = 1 / Scalar(2 * h)
+      return RenderedImage(
+        size: image.size, pixels: zip(plus.pixels, minus.pixels).map { ($0 - $1) * scale })
+    }
+    return TangentRender(image: image, parameters: parameters, tangents: tangents)
+  }
+
+  // MARK: Tangent stages
+
+  /// Tangents of every vertex's fine-grid screen position (col, row), per radian or world unit.
+  func tangentVertexStage(
+    _ camera: TangentCamera, _ chunk: TangentChunk, _ ws: RenderWorkspace<Scalar>,
+    _ tw: TangentWorkspace<Scalar>
+  ) {
+    let n = Double(ws.fineSize)
+    scene.positions.withUnsafeBufferPointer { positions in
+      for i in positions.indices {
+        // Vertices behind the near plane never reach the edge pass (it skips their edges).
+        guard ws.viewZ[i] > 0 else {
+          tw.column[i] = .zero
+          tw.row[i] = .zero
+          continue
+        }
+        let s = camera.screenPosition(of: positions[i], gridSize: n)
+        tw.column[i] = chunk.tangent(s.col)
+        tw.row[i] = chunk.tangent(s.row)
+      }
+    }
+  }
+
+  /// Per face: the plane offset `N·(V0 − C)` and its tangent, and the flat colour's tangent
+  /// (non-zero only when the light direction moves: light parameters or a headlight).
+  func tangentFaceStage(
+    _ camera: TangentCamera, _ chunk: TangentChunk, _ lightSettings: Light,
+    _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>
+  ) {
+    let eye = camera.eye.value
+    let eyeTangent: TangentVector<Scalar> = chunk.tangent(camera.eye)
+    let light = Scalar.vector(camera.light.value)
+    let lightTangent: TangentVector<Scalar> = chunk.tangent(camera.light)
+    let diffuse = Scalar(lightSettings.diffuse)
+    let flat = settings.shading == .flat
+    scene.faceOrigins.withUnsafeBufferPointer { origins in
+      for f in origins.indices {
+        let normal = planeNormals[f]
+        tw.planeOffset[f] = Scalar(dot(Self.vector(normal), origins[f] - eye))
+        tw.planeOffsetTangent[f] = -eyeTangent.dot(normal)
+        guard flat else { continue }
+        // n̂_f = σ_f N_f / max(|N_f|, 1e-5), as the face stage; ċ = albedo k_d 1[n̂·ℓ > 0] n̂·ℓ̇.
+        let fileSign = Scalar(ws.facing[f]) * Scalar(scene.topology.windingSigns[f])
+        let unit =
+          Scalar.vector(scene.topology.fileFaceNormals[f])
+          * (fileSign / Scalar(max(scene.fileNormalLengths[f], 1e-5)))
+        let lit = dot(unit, light) > 0
+        let change = lit ? lightTangent.dot(unit) * diffuse : .zero
+        tw.flatColour[3 * f] = change * albedo[f].x
+        tw.flatColour[3 * f + 1] = change * albedo[f].y
+        tw.flatColour[3 * f + 2] = change * albedo[f].z
+      }
+    }
+  }
+
+  /// The tangents of every sample's point-sampled colour (METHODS §1.9, interior term).
+  func tangentShadingStage(
+    _ camera: TangentCamera, _ chunk: TangentChunk, _ lightSettings: Light,
+    _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>
+  ) {
+    let n = ws.fineSize
+    let count = n * n
+    let flat = settings.shading == .flat
+    let diffuse = Scalar(lightSettings.diffuse)
+    let light = Scalar.vector(camera.light.value)
+    let lightTangent: TangentVector<Scalar> = chunk.tangent(camera.light)
+    let eyeTangent: TangentVector<Scalar> = chunk.tangent(camera.eye)
+    let basis = camera.rayBasis
+    let a = Scalar.vector(basis.a.value)
+    let b = Scalar.vector(basis.b.value)
+    let z = Scalar.vector(camera.zAxis.value)
+    let aTangent: TangentVector<Scalar> = chunk.tangent(basis.a)
+    let bTangent: TangentVector<Scalar> = chunk.tangent(basis.b)
+    let zTangent: TangentVector<Scalar> = chunk.tangent(camera.zAxis)
+    let step = 2 / Scalar(n)
+    scene.triangles.withUnsafeBufferPointer { triangles in
+      vertexNormals.withUnsafeBufferPointer { normals in
+        barycentricGradients.withUnsafeBufferPointer { gradients in
+          let out = tw.shaded
+          for p in 0..<count {
+            let id = Int(ws.ids[p])
+            if id < 0 {
+              out[3 * p] = .zero
+              out[3 * p + 1] = .zero
+              out[3 * p + 2] = .zero
+              continue
+            }
+            if flat {
+              out[3 * p] = tw.flatColour[3 * id]
+              out[3 * p + 1] = tw.flatColour[3 * id + 1]
+              out[3 * p + 2] = tw.flatColour[3 * id + 2]
+              continue
+            }
+            // The ray through the sample centre: D = u·A + v·B + z_c (world), and its tangent.
+            let u = (Scalar(p % n) + 0.5) * step - 1
+            let v = 1 - (Scalar(p / n) + 0.5) * step
+            let d = u * a + v * b + z
+            let dTangent = TangentVector(
+              x: u * aTangent.x + v * bTangent.x + zTangent.x,
+              y: u * aTangent.y + v * bTangent.y + zTangent.y,
+              z: u * aTangent.z + v * bTangent.z + zTangent.z)
+            // The hit point P = C + s·D with s = N·(V0 − C) / N·D, and Ṗ = Ċ + ṡ D + s Ḋ.
+            let normal = planeNormals[id]
+            let nd = dot(normal, d)
+            let s = tw.planeOffset[id] / nd
+            let sTangent = (tw.planeOffsetTangent[id] - s * dTangent.dot(normal)) / nd
+            let pTangent = TangentVector(
+              x: eyeTangent.x + sTangent * d.x + s * dTangent.x,
+              y: eyeTangent.y + sTangent * d.y + s * dTangent.y,
+              z: eyeTangent.z + sTangent * d.z + s * dTangent.z)
+            // μ̇_i = ∂μ_i/∂P · Ṗ (the triangle is fixed in the world).
+            let mu0Tangent = pTangent.dot(gradients[2 * id])
+            let mu1Tangent = pTangent.dot(gradients[2 * id + 1])
+            let t = triangles[id]
+            var n0 = normals[Int(t.x)]
+            var n1 = normals[Int(t.y)]
+            var n2 = normals[Int(t.z)]
+            if scene.faceHasZeroVertexNormal[id] {
+              let faceNormal = orientedFaceNormals[id]
+              if n0 == .zero { n0 = faceNormal }
+              if n1 == .zero { n1 = faceNormal }
+              if n2 == .zero { n2 = faceNormal }
+            }
+            let m0 = ws.mu0[p]
+            let m1 = ws.mu1[p]
+            let nv = m0 * n0 + m1 * n1 + (1 - m0 - m1) * n2
+            let squared = dot(nv, nv)
+            let facing = Scalar(ws.facing[id])
+            let along = dot(nv, light)
+            // colour = albedo (k_a + k_d max(0, σ n·ℓ/|n|)); off the lit side, no tangent.
+            guard squared > 0, facing * along > 0 else {
+              out[3 * p] = .zero
+              out[3 * p + 1] = .zero
+              out[3 * p + 2] = .zero
+              continue
+            }
+            let length = squared.squareRoot()
+            let e0 = n0 - n2
+            let e1 = n1 - n2
+            let nTangent = TangentVector(
+              x: mu0Tangent * e0.x + mu1Tangent * e1.x, y: mu0Tangent * e0.y + mu1Tangent * e1.y,
+              z: mu0Tangent * e0.z + mu1Tangent * e1.z)
+            // d(σ n·ℓ/|n|) = σ [ṅ·ℓ/|n| − (n·ℓ)(n·ṅ)/|n|³ + n·ℓ̇/|n|].
+            let cosineTangent =
+              facing
+              * ((nTangent.dot(light) + lightTangent.dot(nv)) / length
+                - nTangent.dot(nv) * (along / (squared * length)))
+            let change = diffuse * cosineTangent
+            let albedo = self.albedo[id]
+            out[3 * p] = change * albedo.x
+            out[3 * p + 1] = change * albedo.y
+            out[3 * p + 2] = change * albedo.z
+          }
+        }
+      }
+    }
+  }
+
+  /// Box-filters the chunk's fine-grid colour tangents into one image per parameter, converted
+  /// to interface units (per degree for angles).
+  func downsampleTangents(_ tw: TangentWorkspace<Scalar>, parameters: [RenderParameter])
+    -> [RenderedImage<Scalar>]
+  {
+    let k = settings.supersampling
+    let size = settings.size
+    let fine = tw.fineSize
+    var scales = SIMD4<Scalar>.zero
+    for (i, p) in parameters.enumerated() { scales[i] = Scalar(p.interfaceScale) / Scalar(k * k) }
+    var planes = [[Scalar]](
+      repeating: [Scalar](repeating: 0, count: size * size * 3), count: parameters.count)
+    let colour = tw.colour
+    for i in 0..<size {
+      for j in 0..<size {
+        for c in 0..<3 {
+          var sum = SIMD4<Scalar>.zero
+          for di in 0..<k {
+            let row = (i * k + di) * fine
+            for dj in 0..<k { sum += colour[3 * (row + j * k + dj) + c] }
+          }
+          sum *= scales
+          let o = (i * size + j) * 3 + c
+          for lane in planes.indices { planes[lane][o] = sum[lane] }
+        }
+      }
+    }
+    return planes.map { RenderedImage(size: size, pixels: $0) }
+  }
+
+  /// `v` in Float64.
+  @inline(__always)
+  static func vector(_ v: SIMD3<Scalar>) -> SIMD3<Double> {
+    SIMD3(v.x.doubleValue, v.y.doubleValue, v.z.doubleValue)
+  }
+}
