@@ -17,33 +17,19 @@ extension EdgeAntialiasing {
     tangents tw: TangentWorkspace<Scalar>
   ) {
     _ = tw.colour.update(fromContentsOf: tw.shaded)
-    let n = ws.fineSize
-    for y in 0..<n {
-      for x in 0..<(n - 1) {
-        blendTangent(
-          ws, tw, renderer, y * n + x, y * n + x + 1, along: Scalar(y), from: Scalar(x),
-          horizontal: true)
-      }
-    }
-    for y in 0..<(n - 1) {
-      for x in 0..<n {
-        blendTangent(
-          ws, tw, renderer, y * n + x, (y + 1) * n + x, along: Scalar(x), from: Scalar(y),
-          horizontal: false)
-      }
+    forEachWorkItem(ws) { item in
+      guard let crossings = crossings(ws, renderer, item) else { return }
+      blendTangent(ws, tw, renderer, item, crossings)
     }
   }
 
-  /// The tangent of one work item's blend (see ``blend(_:_:_:_:along:from:horizontal:)``).
+  /// The tangent of one work item's blend.
   @inline(__always)
   static func blendTangent<Scalar: RenderScalar>(
     _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>, _ renderer: Renderer<Scalar>,
-    _ p0: Int, _ p1: Int, along: Scalar, from: Scalar, horizontal: Bool
+    _ item: WorkItem<Scalar>, _ crossings: Crossings<Scalar>
   ) {
-    guard
-      let crossings = crossings(
-        ws, renderer, p0, p1, along: along, from: from, horizontal: horizontal)
-    else { return }
+    let (p0, p1, along, horizontal) = (item.p0, item.p1, item.along, item.horizontal)
     let (w0, w1) = crossings.weights
     // ẇ: walk the intervals as `weights` does, moving each end that lies strictly inside the
     // half it is measured in.
@@ -93,9 +79,10 @@ extension EdgeAntialiasing {
     _ crossing: Crossing<Scalar>, _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>,
     _ renderer: Renderer<Scalar>, along: Scalar, horizontal: Bool
   ) -> SIMD4<Scalar> {
-    let triangle = renderer.scene.triangles[crossing.face]
-    let a = Int(triangle[crossing.edge])
-    let b = Int(triangle[(crossing.edge + 1) % 3])
+    let triangle = renderer.scene.triangles[Int(crossing.face)]
+    let edge = Int(crossing.edge)
+    let a = Int(triangle[edge])
+    let b = Int(triangle[(edge + 1) % 3])
     let sa = ws.projected[a]
     let sb = ws.projected[b]
     let (axialA, acrossA, axialB, acrossB) =

@@ -5,12 +5,12 @@
 /// For every pair of 4-neighbours `(p0, p1)` whose triangle ids differ:
 /// 1. pairs on two triangles that share an edge which is not a candidate (one smooth surface)
 ///    are skipped;
-/// 2. silhouette edges (boundary and non-manifold edges, edges between faces of opposite σ; see
-///    ``Renderer``'s face stage) are binned on the fine grid (``EdgeGrid``); one crosses the
-///    pair when its projection crosses the segment `p0 → p1` (horizontal pairs take edges with
-///    `|Δrow| ≥ |Δcol|`, vertical pairs edges with `|Δcol| > |Δrow|`) in front of the farther
-///    sample (its `1/Z`, affine along the projected edge, exceeds the farther sample's;
-///    background is infinitely far), at `t ∈ [0, 1]` from `p0`'s centre;
+/// 2. a silhouette edge (boundary and non-manifold edges, edges between faces of opposite σ;
+///    see ``Renderer``'s face stage) crosses the pair when its projection crosses the segment
+///    `p0 → p1` (horizontal pairs take edges with `|Δrow| ≥ |Δcol|`, vertical pairs edges with
+///    `|Δcol| > |Δrow|`) in front of the farther sample (its `1/Z`, affine along the projected
+///    edge, exceeds the farther sample's; background is infinitely far), at `t ∈ [0, 1]` from
+///    `p0`'s centre (listed per render by walking each edge, ``SilhouetteCrossing``);
 /// 3. the silhouette crossings `t_1 ≤ … ≤ t_m` cut the segment into intervals that belong
 ///    alternately to `p0`'s side and `p1`'s, starting with `p0`'s; with point-sampled colours
 ///    `c0`, `c1`, `out(p0) += |p1's side ∩ [0, ½]| (c1 − c0)` and
@@ -37,9 +37,9 @@ enum EdgeAntialiasing {
   /// A crossing of a work item's segment: `face`'s local edge `edge` crosses at `t` from `p0`.
   struct Crossing<Scalar: RenderScalar> {
     /// The face whose edge crosses.
-    var face: Int
+    var face: Int32
     /// Local edge index (0: v0v1, 1: v1v2, 2: v2v0) of `face`.
-    var edge: Int
+    var edge: Int32
     /// Crossing position in [0, 1], pixel units from the centre of `p0`.
     var t: Scalar
   }
@@ -94,80 +94,102 @@ enum EdgeAntialiasing {
     renderer: Renderer<Scalar>, workspace ws: RenderWorkspace<Scalar>
   ) {
     _ = ws.colour.update(fromContentsOf: ws.shaded)
-    let n = ws.fineSize
-    for y in 0..<n {
-      for x in 0..<(n - 1) {
-        blend(
-          ws, renderer, y * n + x, y * n + x + 1, along: Scalar(y), from: Scalar(x),
-          horizontal: true)
-      }
-    }
-    for y in 0..<(n - 1) {
-      for x in 0..<n {
-        blend(
-          ws, renderer, y * n + x, (y + 1) * n + x, along: Scalar(x), from: Scalar(y),
-          horizontal: false)
+    forEachWorkItem(ws) { item in
+      guard let crossings = crossings(ws, renderer, item) else { return }
+      let (w0, w1) = crossings.weights
+      let (p0, p1) = (item.p0, item.p1)
+      for c in 0..<3 {
+        let difference = ws.shaded[3 * p1 + c] - ws.shaded[3 * p0 + c]
+        ws.colour[3 * p0 + c] += w0 * difference
+        ws.colour[3 * p1 + c] -= w1 * difference
       }
     }
   }
 
-  /// Handles one work item: the pair of fine samples `p0`, `p1` (flat indices), with `along`
-  /// the pair's fixed coordinate (row for horizontal pairs, column for vertical ones) and
-  /// `from` the coordinate of `p0` along the pair axis.
+  /// A pair of neighbouring fine samples that may blend.
+  struct WorkItem<Scalar: RenderScalar> {
+    /// The first and second sample (flat indices; `p1` is right of or below `p0`).
+    var p0: Int
+    var p1: Int
+    /// The pair's fixed coordinate (row for horizontal pairs, column for vertical ones) and
+    /// `p0`'s coordinate along the pair axis.
+    var along: Scalar
+    var from: Scalar
+    var horizontal: Bool
+    /// The pair's silhouette crossings in ``RenderWorkspace/silhouetteCrossings``.
+    var silhouettes: Range<Int>
+  }
+
+  /// Calls `body` for every pair of 4-neighbours with different ids that a silhouette crosses
+  /// (and, when flat shading's creases are candidates, every pair with different ids), in the
+  /// pass's fixed order: horizontal pairs row by row, then vertical pairs.
   @inline(__always)
-  static func blend<Scalar: RenderScalar>(
-    _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>, _ p0: Int, _ p1: Int,
-    along: Scalar, from: Scalar, horizontal: Bool
+  static func forEachWorkItem<Scalar: RenderScalar>(
+    _ ws: RenderWorkspace<Scalar>, _ body: (WorkItem<Scalar>) -> Void
   ) {
-    guard
-      let crossings = crossings(
-        ws, renderer, p0, p1, along: along, from: from, horizontal: horizontal)
-    else { return }
-    let (w0, w1) = crossings.weights
-    for c in 0..<3 {
-      let difference = ws.shaded[3 * p1 + c] - ws.shaded[3 * p0 + c]
-      ws.colour[3 * p0 + c] += w0 * difference
-      ws.colour[3 * p1 + c] -= w1 * difference
+    let n = ws.fineSize
+    let ids = ws.ids
+    func item(_ pair: Int, _ silhouettes: Range<Int>) -> WorkItem<Scalar>? {
+      let horizontal = pair < n * n
+      let p0 = horizontal ? pair : pair - n * n
+      let p1 = horizontal ? p0 + 1 : p0 + n
+      guard ids[p0] != ids[p1] else { return nil }
+      let (row, col) = (p0 / n, p0 % n)
+      return WorkItem(
+        p0: p0, p1: p1, along: Scalar(horizontal ? row : col), from: Scalar(horizontal ? col : row),
+        horizontal: horizontal, silhouettes: silhouettes)
+    }
+    ws.silhouetteCrossings.withUnsafeBufferPointer { list in
+      var i = 0
+      // The group of crossings of `pair` starting at `i` (empty when the next is another's).
+      func group(_ pair: Int) -> Range<Int> {
+        var j = i
+        while j < list.count && Int(list[j].pair) == pair { j += 1 }
+        defer { i = j }
+        return i..<j
+      }
+      if !ws.hasCreases {
+        while i < list.count {
+          let pair = Int(list[i].pair)
+          if let work = item(pair, group(pair)) { body(work) }
+        }
+        return
+      }
+      for pair in 0..<(2 * n * n) {
+        let horizontal = pair < n * n
+        let p0 = horizontal ? pair : pair - n * n
+        guard horizontal ? p0 % n < n - 1 : p0 < n * (n - 1) else { continue }
+        let silhouettes = group(pair)
+        if let work = item(pair, silhouettes) { body(work) }
+      }
     }
   }
 
-  /// The crossings of the work item `(p0, p1)` (steps 1–3), or `nil` when the ids agree, the
-  /// pair lies on one smooth surface or no candidate crosses.
+  /// The crossings of a work item, or `nil` when the pair lies on one smooth surface (two
+  /// triangles sharing a non-candidate edge) or nothing crosses: its silhouette crossings in
+  /// front of the farther sample, else (flat shading) the front triangle's first crease edge
+  /// that crosses.
   @inline(__always)
   static func crossings<Scalar: RenderScalar>(
-    _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>, _ p0: Int, _ p1: Int,
-    along: Scalar, from: Scalar, horizontal: Bool
+    _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>, _ item: WorkItem<Scalar>
   ) -> Crossings<Scalar>? {
+    let (p0, p1) = (item.p0, item.p1)
     let id0 = ws.ids[p0]
     let id1 = ws.ids[p1]
-    if id0 == id1 { return nil }
-    unowned(unsafe) let grid = ws.edgeGrid
-    // p0's row and column are the pair's integer `along` and `from` (or the reverse).
-    let (row, col) = horizontal ? (Int(along), Int(from)) : (Int(from), Int(along))
-    let cell = grid.cell(row: row, col: col)
-    let first = Int(grid.start[cell])
-    let end = Int(grid.start[cell + 1])
-    // Most pairs lie inside the surface, far from any silhouette and (smooth shading) crease.
-    if first == end && !ws.hasCreases { return nil }
     if id0 >= 0 && id1 >= 0 {
       let across = renderer.scene.faceNeighbours[Int(id0)]
       let mask = ws.edgeMask[Int(id0)] & 7
       for k in 0..<3 where across[k] == id1 && mask & (1 << UInt8(k)) == 0 { return nil }
     }
     var found = Crossings<Scalar>()
-    if first < end {
+    if !item.silhouettes.isEmpty {
       // 1/Z of the farther sample (0 for background).
       let far = max(ws.depth[p0], ws.depth[p1])
       let farInverse: Scalar = far.isFinite ? 1 / far : 0
-      for i in first..<end {
-        let entry = grid.entries[i]
-        let sa = ws.projected[Int(grid.vertexA[i])]
-        let sb = ws.projected[Int(grid.vertexB[i])]
-        guard
-          let (t, s) = crossing(sa, sb, along: along, from: from, horizontal: horizontal),
-          sa.z + s * (sb.z - sa.z) > farInverse
-        else { continue }
-        found.insert(Crossing(face: Int(entry >> 2), edge: Int(entry & 3), t: t))
+      ws.silhouetteCrossings.withUnsafeBufferPointer { list in
+        for i in item.silhouettes where list[i].inverseDepth > farInverse {
+          found.insert(Crossing(face: list[i].edge >> 2, edge: list[i].edge & 3, t: list[i].t))
+        }
       }
       if found.count > 0 { return found }
     }
@@ -192,9 +214,10 @@ enum EdgeAntialiasing {
         continue
       }
       if let (t, _) = crossing(
-        ws.projected[a], ws.projected[b], along: along, from: from, horizontal: horizontal)
+        ws.projected[a], ws.projected[b], along: item.along, from: item.from,
+        horizontal: item.horizontal)
       {
-        found.insert(Crossing(face: Int(front), edge: k, t: t))
+        found.insert(Crossing(face: front, edge: Int32(k), t: t))
         return found
       }
     }

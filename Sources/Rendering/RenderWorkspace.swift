@@ -31,9 +31,11 @@ final class RenderWorkspace<Scalar: RenderScalar> {
   let edgeMask: UnsafeMutableBufferPointer<UInt8>
   // Per edge: its ``EdgeKind`` at this pose.
   let edgeCandidate: UnsafeMutableBufferPointer<UInt8>
-  // The silhouette edges binned on the fine grid for the edge pass, and whether flat shading's
-  // creases are candidates too.
-  let edgeGrid: EdgeGrid
+  // Where silhouette edges cross neighbouring samples' segments (the edge pass's work list,
+  // sorted by pair), and whether flat shading's creases are candidates too.
+  var silhouetteCrossings: [SilhouetteCrossing<Scalar>] = []
+  // The silhouette edges (indices into the topology's edges) at this pose.
+  var silhouetteEdges: [Int32] = []
   var hasCreases = false
 
   init(fineSize: Int, vertexCount: Int, faceCount: Int, edgeCount: Int) {
@@ -57,7 +59,6 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     flatColour = make(faceCount, .zero)
     edgeMask = make(faceCount, 0)
     edgeCandidate = make(edgeCount, EdgeKind.none)
-    edgeGrid = EdgeGrid(fineSize: fineSize)
   }
 
   deinit {

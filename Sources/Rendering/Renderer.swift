@@ -228,17 +228,22 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     guard edgeCandidates else { return }
     // Candidates: silhouettes (boundary or non-manifold edges, edges between faces of opposite
     // σ) and, with flat shading, creases (edges whose two faces have different flat colours).
+    var silhouettes = ws.silhouetteEdges
+    ws.silhouetteEdges = []
+    silhouettes.removeAll(keepingCapacity: true)
     scene.edgeFaces.withUnsafeBufferPointer { edgeFaces in
       for e in edgeFaces.indices {
         let faces = edgeFaces[e]
         guard faces.x >= 0 else {
           ws.edgeCandidate[e] = EdgeKind.silhouette
+          silhouettes.append(Int32(e))
           continue
         }
         let f0 = Int(faces.x)
         let f1 = Int(faces.y)
         if ws.facing[f0] != ws.facing[f1] {
           ws.edgeCandidate[e] = EdgeKind.silhouette
+          silhouettes.append(Int32(e))
         } else if flat && !omitsCreaseEdges && ws.flatColour[f0] != ws.flatColour[f1] {
           ws.edgeCandidate[e] = EdgeKind.crease
         } else {
@@ -259,32 +264,33 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         ws.edgeMask[f] = mask
       }
     }
+    ws.silhouetteEdges = silhouettes
     binCandidateEdges(camera, ws)
   }
 
-  /// Bins every silhouette edge in front of the near plane on the fine grid (each edge once,
-  /// from its first face).
+  /// Lists where every silhouette edge in front of the near plane crosses a pair of
+  /// neighbouring fine samples (each edge once, from its first face), sorted by pair, then
+  /// edge (the pass orders a pair's crossings by position itself).
   func binCandidateEdges(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
     let topology = scene.topology
-    var edges: [(entry: Int32, a: Int32, b: Int32, box: SIMD4<Double>)] = []
-    scene.triangles.withUnsafeBufferPointer { triangles in
-      for f in triangles.indices where ws.edgeMask[f] & 0x70 != 0 {
-        let t = triangles[f]
-        for k in 0..<3 where ws.edgeMask[f] & (16 << UInt8(k)) != 0 {
-          guard topology.edges[Int(topology.faceEdges[f][k])].face0 == Int32(f) else { continue }
-          let a = Int(t[k])
-          let b = Int(t[(k + 1) % 3])
-          guard ws.viewZ[a] >= camera.near, ws.viewZ[b] >= camera.near else { continue }
-          let sa = ws.projected[a]
-          let sb = ws.projected[b]
-          let box = SIMD4(
-            min(sa.x, sb.x).doubleValue, max(sa.x, sb.x).doubleValue,
-            min(sa.y, sb.y).doubleValue, max(sa.y, sb.y).doubleValue)
-          edges.append((Int32(4 * f + k), Int32(a), Int32(b), box))
-        }
-      }
+    var list = ws.silhouetteCrossings
+    ws.silhouetteCrossings = []
+    list.removeAll(keepingCapacity: true)
+    let triangles = scene.triangles
+    for e in ws.silhouetteEdges {
+      let f = Int(topology.edges[Int(e)].face0)
+      let local = topology.faceEdges[f]
+      let k = local.x == e ? 0 : (local.y == e ? 1 : 2)
+      let a = Int(triangles[f][k])
+      let b = Int(triangles[f][(k + 1) % 3])
+      guard ws.viewZ[a] >= camera.near, ws.viewZ[b] >= camera.near else { continue }
+      SilhouetteCrossing.walk(
+        edge: Int32(4 * f + k), ws.projected[a], ws.projected[b], gridSize: ws.fineSize,
+        into: &list)
     }
-    ws.edgeGrid.build(edges, fineSize: ws.fineSize)
+    // (pair, edge) is unique: one edge crosses a pair once.
+    list.sort { ($0.pair, $0.edge) < ($1.pair, $1.edge) }
+    ws.silhouetteCrossings = list
   }
 
   /// The unit direction towards the light, in world space.

@@ -403,25 +403,15 @@ enum TangentTestSupport {
     renderer.run(view, in: ws, edgeCandidates: true)
     let n = ws.fineSize
     var items: [Int: [Int]] = [:]
-    for horizontal in [true, false] {
-      for y in 0..<(horizontal ? n : n - 1) {
-        for x in 0..<(horizontal ? n - 1 : n) {
-          let p0 = y * n + x
-          let p1 = horizontal ? p0 + 1 : p0 + n
-          let (along, from) = horizontal ? (Double(y), Double(x)) : (Double(x), Double(y))
-          guard
-            let c = EdgeAntialiasing.crossings(
-              ws, renderer, p0, p1, along: along, from: from, horizontal: horizontal)
-          else { continue }
-          let signature =
-            [horizontal ? 1 : 0, p0, c.count]
-            + (0..<c.count).map {
-              (c.items[$0].face * 4 + c.items[$0].edge) * 2 + (c.items[$0].t < 0.5 ? 0 : 1)
-            }
-          items[p0, default: []] += signature
-          items[p1, default: []] += signature
+    EdgeAntialiasing.forEachWorkItem(ws) { item in
+      guard let c = EdgeAntialiasing.crossings(ws, renderer, item) else { return }
+      let signature =
+        [item.horizontal ? 1 : 0, item.p0, c.count]
+        + (0..<c.count).map {
+          Int(c.items[$0].face * 4 + c.items[$0].edge) * 2 + (c.items[$0].t < 0.5 ? 0 : 1)
         }
-      }
+      items[item.p0, default: []] += signature
+      items[item.p1, default: []] += signature
     }
     for pixel in items.keys {
       let (i, j) = (pixel / n, pixel % n)
