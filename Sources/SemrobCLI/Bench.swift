@@ -21,6 +21,8 @@ struct BenchRender: ParsableCommand {
       Renders a fixed batch of poses (azimuth 0..357 step 3 at elevation 20) of a bumpy
       icosphere (5,120 triangles) repeatedly and reports the median renders/s of --runs timed
       runs after one warm-up run. Poses are rendered in parallel over --threads workers.
+      --grad K adds the tangent images of the first K of azimuth, elevation, distance, fov,
+      light-azimuth, light-elevation (the preset's gradient source).
       """)
 
   @Option(help: "Image side in pixels (16…1024).") var size = 64
@@ -29,6 +31,7 @@ struct BenchRender: ParsableCommand {
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
   @Option(help: "Timed runs (the median is reported).") var runs = 7
   @Option(help: "Poses per run.") var poses = 120
+  @Option(help: "Also compute K tangent images per render (0…6).") var grad = 0
   @Flag(help: "Print the result as one JSON object on standard output.") var json = false
 
   func validate() throws {
@@ -37,6 +40,9 @@ struct BenchRender: ParsableCommand {
     }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
     if runs < 1 || poses < 1 { throw ValidationError("--runs and --poses must be at least 1.") }
+    if !(0...RenderParameter.allCases.count).contains(grad) {
+      throw ValidationError("--grad must be 0…\(RenderParameter.allCases.count) (got \(grad)).")
+    }
   }
 
   /// The render settings the options describe.
@@ -54,14 +60,25 @@ struct BenchRender: ParsableCommand {
     let posesList = (0..<poses).map {
       CameraPose(azimuthDegrees: Double(3 * $0), elevationDegrees: 20)
     }
+    let parameters = Array(RenderParameter.allCases.prefix(grad))
+    let views = posesList.map { SceneView($0, settings: settings) }
+    // One batch; returns a pixel of the middle image (its tangent's with --grad).
+    func batch() -> Float {
+      if parameters.isEmpty {
+        let images = renderer.render(posesList, threads: threadCount)
+        return images[images.count / 2].pixels[size * size * 3 / 2]
+      }
+      let renders = renderer.renderWithTangents(
+        views, parameters: parameters, threads: threadCount)
+      return renders[renders.count / 2].tangents[0].pixels[size * size * 3 / 2]
+    }
     var checksum: Float = 0
-    _ = renderer.render(posesList, threads: threadCount)
+    _ = batch()
     var rates: [Double] = []
     for _ in 0..<runs {
       let start = ContinuousClock.now
-      let images = renderer.render(posesList, threads: threadCount)
+      checksum += batch()
       let seconds = (ContinuousClock.now - start).inSeconds
-      checksum += images[images.count / 2].pixels[size * size * 3 / 2]
       rates.append(Double(poses) / seconds)
     }
     rates.sort()
@@ -70,7 +87,7 @@ struct BenchRender: ParsableCommand {
       benchmark: "render", mesh: "bumpy-sphere", triangles: mesh.triangleCount, size: size,
       supersampling: ssaa, preset: preset.rawValue, threads: threadCount, runs: runs,
       posesPerRun: poses, rendersPerSecondMedian: median, rendersPerSecondMin: rates.first!,
-      rendersPerSecondMax: rates.last!, checksum: Double(checksum))
+      rendersPerSecondMax: rates.last!, checksum: Double(checksum), tangentImages: grad)
     if json {
       let encoder = ResultJSON.makeDocumentEncoder()
       print(String(decoding: try encoder.encode(result), as: UTF8.self))
@@ -78,8 +95,10 @@ struct BenchRender: ParsableCommand {
       print(
         String(
           format:
-            "render %dx%d ssaa %d %@ preset, %d threads: %.0f renders/s (median of %d; min %.0f, max %.0f)",
-          size, size, ssaa, preset.rawValue, threadCount, median, runs, rates.first!, rates.last!))
+            "render %dx%d ssaa %d %@ preset%@, %d threads: %.0f renders/s (median of %d; min %.0f, max %.0f)",
+          size, size, ssaa, preset.rawValue, grad > 0 ? " + \(grad) tangent images" : "",
+          threadCount,
+          median, runs, rates.first!, rates.last!))
     }
   }
 }
@@ -99,4 +118,6 @@ struct BenchResult: Codable {
   var rendersPerSecondMin: Double
   var rendersPerSecondMax: Double
   var checksum: Double
+  /// Tangent images per render (`--grad`).
+  var tangentImages: Int
 }
