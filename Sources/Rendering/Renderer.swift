@@ -289,7 +289,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         into: &list)
     }
     // (pair, edge) is unique: one edge crosses a pair once.
-    list.sort { ($0.pair, $0.edge) < ($1.pair, $1.edge) }
+    list.sort { $0.order < $1.order }
     ws.silhouetteCrossings = list
   }
 
