@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 import Geometry
-import Synchronization
 
 /// A render and its tangent images `∂I/∂θ_k` (METHODS §1.9).
 public struct TangentRender<Scalar: RenderScalar>: Sendable {
@@ -57,26 +55,12 @@ extension Renderer {
   ) -> [TangentRender<Scalar>] {
     precondition(threads >= 1, "Renderer.renderWithTangents: threads must be ≥ 1 (got \(threads))")
     let source = source ?? .preferred(for: settings)
-    let output = UnsafeMutableBufferPointer<TangentRender<Scalar>?>.allocate(capacity: views.count)
-    output.initialize(repeating: nil)
-    defer {
-      output.deinitialize()
-      output.deallocate()
+    let workspaces = { @Sendable in (makeWorkspace(), makeTangentWorkspace()) }
+    return Self.parallelMap(views.count, threads: threads, state: workspaces) { i, spaces in
+      renderWithTangents(
+        views[i], parameters: parameters, source: source, workspace: spaces.0,
+        tangentWorkspace: spaces.1)
     }
-    // Race-free: each index is handed out once, and only the worker that took it writes it.
-    nonisolated(unsafe) let slots = output
-    let next = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: min(threads, max(views.count, 1))) { _ in
-      let ws = makeWorkspace()
-      let tw = makeTangentWorkspace()
-      while true {
-        let i = next.add(1, ordering: .relaxed).oldValue
-        guard i < views.count else { break }
-        slots[i] = renderWithTangents(
-          views[i], parameters: parameters, source: source, workspace: ws, tangentWorkspace: tw)
-      }
-    }
-    return output.map { $0! }
   }
 
   func makeTangentWorkspace() -> TangentWorkspace<Scalar> {

@@ -106,8 +106,20 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   /// - Returns: One image per pose, in order.
   public func render(_ poses: [CameraPose], threads: Int) -> [RenderedImage<Scalar>] {
     precondition(threads >= 1, "Renderer.render(_:threads:): threads must be ≥ 1 (got \(threads))")
-    let output = UnsafeMutableBufferPointer<RenderedImage<Scalar>?>.allocate(
-      capacity: poses.count)
+    return Self.parallelMap(poses.count, threads: threads, state: makeWorkspace) { i, ws in
+      run(SceneView(poses[i], settings: settings), in: ws)
+      return downsample(ws)
+    }
+  }
+
+  /// `body(i, state)` for every `i` in `0..<count`, on `threads` workers that each own one
+  /// `state` (from `makeState`) and take the next index from a shared counter, so a worker
+  /// slowed by other load on the machine does not hold up the rest; the results in index order.
+  static func parallelMap<State, Result>(
+    _ count: Int, threads: Int, state makeState: @Sendable () -> State,
+    _ body: @Sendable (Int, State) -> Result
+  ) -> [Result] {
+    let output = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
     output.initialize(repeating: nil)
     defer {
       output.deinitialize()
@@ -117,13 +129,12 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     // took index i writes output[i].
     nonisolated(unsafe) let slots = output
     let next = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: min(threads, max(poses.count, 1))) { _ in
-      let ws = makeWorkspace()
+    DispatchQueue.concurrentPerform(iterations: min(threads, max(count, 1))) { _ in
+      let state = makeState()
       while true {
         let i = next.add(1, ordering: .relaxed).oldValue
-        guard i < poses.count else { break }
-        run(SceneView(poses[i], settings: settings), in: ws)
-        slots[i] = downsample(ws)
+        guard i < count else { break }
+        slots[i] = body(i, state)
       }
     }
     return output.map { $0! }
