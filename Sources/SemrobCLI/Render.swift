@@ -20,6 +20,12 @@ struct Render: ParsableCommand {
       nmr = the original study's Neural Mesh Renderer camera (mirrored image x-axis), flat
       shading, no edge pass. Both: 224×224, 2× supersampling, 60° field of view, distance 2.732,
       ambient 0.5 + directional 0.5 light from +Y, white mesh on black.
+
+      --grad azimuth,elevation[,distance,fov,light-azimuth,light-elevation] also writes the
+      tangent images ∂I/∂θ of every pose to --grad-output as float32 K×H×W×3 NPY (in the
+      order given; per degree for angles, per world unit for the distance): the exact
+      derivative of the image in the default preset, the derivative of the same render with the
+      edge-antialiasing pass on in the nmr preset (its point-sampled images have none).
       """)
 
   @OptionGroup var source: MeshSourceOptions
@@ -27,6 +33,9 @@ struct Render: ParsableCommand {
   @Option(help: "Camera elevation(s) in degrees.") var elevation: DegreeList
   @Option(help: "Camera distance from the object centre (world units).") var distance = 2.732
   @Option(help: "Full vertical field of view in degrees.") var fov = 60.0
+  @Option(help: "Light azimuth in degrees (0: from +Z).") var lightAzimuth = 0.0
+  @Option(help: "Light elevation in degrees (90: from +Y, straight above).") var lightElevation =
+    90.0
   @Option(help: "Image side in pixels (16…1024).") var size = 224
   @Option(help: "Render preset: default or nmr.") var preset: PresetName = .default
   @Option(help: "Shading: smooth or flat (default: the preset's).") var shading: Shading?
@@ -38,6 +47,15 @@ struct Render: ParsableCommand {
   var output: String
   @Option(help: ArgumentHelp("Also write the image as float32 H×W×3 NPY.", valueName: "file.npy"))
   var npy: String?
+  @Option(
+    help: ArgumentHelp(
+      "Parameters to differentiate, comma-separated: azimuth, elevation, distance, fov, light-azimuth, light-elevation.",
+      valueName: "list"))
+  var grad: String?
+  @Option(
+    help: ArgumentHelp(
+      "Write the tangent images as float32 K×H×W×3 NPY (with --grad).", valueName: "file.npy"))
+  var gradOutput: String?
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
@@ -56,9 +74,30 @@ struct Render: ParsableCommand {
     if let npy, !npy.lowercased().hasSuffix(".npy") {
       throw ValidationError("--npy must name a .npy file (got '\(npy)').")
     }
+    if !(lightAzimuth.isFinite && lightElevation.isFinite) {
+      throw ValidationError("--light-azimuth and --light-elevation must be finite.")
+    }
+    switch (grad, gradOutput) {
+    case (nil, nil): break
+    case (.some, nil): throw ValidationError("--grad needs --grad-output FILE.npy.")
+    case (nil, .some): throw ValidationError("--grad-output needs --grad (a parameter list).")
+    case (.some(let list), .some(let file)):
+      do {
+        _ = try RenderParameter.list(list)
+      } catch {
+        throw ValidationError("--grad: \(error.message).")
+      }
+      guard file.lowercased().hasSuffix(".npy") else {
+        throw ValidationError("--grad-output must name a .npy file (got '\(file)').")
+      }
+      try OutputFiles.checkWritableDirectory(of: file, option: "--grad-output")
+    }
     try OutputFiles.checkWritableDirectory(of: output, option: "--output")
     if let npy { try OutputFiles.checkWritableDirectory(of: npy, option: "--npy") }
   }
+
+  /// The parameters of --grad (empty without it; validated).
+  var gradParameters: [RenderParameter] { grad.flatMap { try? RenderParameter.list($0) } ?? [] }
 
   /// The render settings the options describe.
   var settings: RenderSettings {
@@ -69,6 +108,8 @@ struct Render: ParsableCommand {
     if let background { s.background = background.value }
     s.fieldOfView = fov * Camera.radiansPerDegree
     s.materialColours = materialColours
+    s.light.azimuth = lightAzimuth * Camera.radiansPerDegree
+    s.light.elevation = lightElevation * Camera.radiansPerDegree
     return s
   }
 
@@ -95,21 +136,37 @@ struct Render: ParsableCommand {
       quiet: common.quiet)
     let pngNames = OutputFiles.numbered(output, count: poses.count)
     let npyNames = npy.map { OutputFiles.numbered($0, count: poses.count) }
+    let gradNames = gradOutput.map { OutputFiles.numbered($0, count: poses.count) }
+    let parameters = gradParameters
     var records: [RenderRecord] = []
     // Render and write in batches, so memory stays bounded however many poses there are.
     let batchSize = max(64, 16 * threads)
     for start in stride(from: 0, to: poses.count, by: batchSize) {
       let range = start..<min(start + batchSize, poses.count)
-      let images = renderer.render(Array(poses[range]), threads: threads)
-      for (i, image) in zip(range, images) {
+      let images: [RenderedImage<Float>]
+      var tangents: [[RenderedImage<Float>]] = []
+      if parameters.isEmpty {
+        images = renderer.render(Array(poses[range]), threads: threads)
+      } else {
+        let views = poses[range].map { SceneView($0, settings: settings) }
+        let renders = renderer.renderWithTangents(views, parameters: parameters, threads: threads)
+        images = renders.map(\.image)
+        tangents = renders.map(\.tangents)
+      }
+      for (k, (i, image)) in zip(range, images).enumerated() {
         let tensor = image.tensor
         try OutputFiles.writePNG(tensor, to: pngNames[i])
         if let npyNames { try OutputFiles.writeNPY(tensor, to: npyNames[i]) }
+        if let gradNames {
+          let stack = Tensor(
+            shape: [parameters.count, size, size, 3], scalars: tangents[k].flatMap(\.pixels))
+          try OutputFiles.writeNPY(stack, to: gradNames[i])
+        }
         records.append(
           RenderRecord(
             azimuthDegrees: azimuth.values[i % azimuth.values.count],
             elevationDegrees: elevation.values[i / azimuth.values.count], distance: distance,
-            png: pngNames[i], npy: npyNames?[i]))
+            png: pngNames[i], npy: npyNames?[i], gradients: gradNames?[i]))
       }
       if poses.count > batchSize {
         Diagnostics.note("rendered \(range.upperBound)/\(poses.count) poses", quiet: common.quiet)
@@ -117,7 +174,14 @@ struct Render: ParsableCommand {
     }
     let payload = RenderResult(
       mesh: resolved.label, meshFile: resolved.file.path, preset: preset.rawValue,
-      meshReport: resolved.report, images: records)
+      meshReport: resolved.report, images: records,
+      gradients: parameters.isEmpty
+        ? nil
+        : GradientRecord(
+          parameters: parameters.map(\.rawValue),
+          units: parameters.map { $0.isAngle ? "per degree" : "per world unit" },
+          source: GradientSource.preferred(for: settings) == .analytic
+            ? "analytic" : "antialiased-surrogate", layout: "K×H×W×3 float32"))
     let sidecar = OutputFiles.sidecar(for: output)
     try OutputFiles.writeResult(
       schema: "semrob.render/1", payload: payload, inputs: [resolved.file], settings: settings,
@@ -137,6 +201,20 @@ struct RenderRecord: Codable {
   var distance: Double
   var png: String
   var npy: String?
+  /// The tangent-image NPY (with --grad).
+  var gradients: String?
+}
+
+/// What the tangent images of a render run hold.
+struct GradientRecord: Codable {
+  /// The parameters, in the order of the NPY's first axis.
+  var parameters: [String]
+  /// Per parameter: "per degree" or "per world unit".
+  var units: [String]
+  /// "analytic" (the forward image's derivative) or "antialiased-surrogate".
+  var source: String
+  /// The array layout.
+  var layout: String
 }
 
 /// The payload of the render sidecar (`semrob.render/1`); the resolved render settings are in
@@ -147,4 +225,6 @@ struct RenderResult: Codable {
   var preset: String
   var meshReport: MeshLoadReport
   var images: [RenderRecord]
+  /// The tangent images' description (with --grad).
+  var gradients: GradientRecord?
 }
