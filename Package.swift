@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "MeshFiles", targets: ["MeshFiles"]),
     .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
     .library(name: "Rendering", targets: ["Rendering"]),
+    .library(name: "SemanticAnalysis", targets: ["SemanticAnalysis"]),
     .library(name: "ImageFiles", targets: ["ImageFiles"]),
     .library(name: "ResultFiles", targets: ["ResultFiles"]),
   ],
@@ -46,6 +47,7 @@ let package = Package(
       // (full-size torchvision networks, Float64 and Float32) take minutes in debug builds.
       swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
     .target(name: "Rendering", dependencies: ["Geometry", "Tensors"]),
+    .target(name: "SemanticAnalysis", dependencies: ["Rendering", "NeuralNetworks", "Tensors"]),
     .target(name: "ImageFiles", dependencies: ["CPNG", "Tensors", "ResultFiles"]),
     .executableTarget(
       name: "SemrobCLI",
@@ -70,6 +72,9 @@ let package = Package(
     .testTarget(
       name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Tensors", "TestSupport"],
       resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "SemanticAnalysisTests",
+      dependencies: ["SemanticAnalysis", "Rendering", "NeuralNetworks", "Geometry", "Tensors", "TestSupport"]),
     .testTarget(
       name: "RenderingTests", dependencies: ["Rendering", "Geometry", "Tensors", "TestSupport"]),
     .testTarget(

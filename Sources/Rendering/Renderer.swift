@@ -112,6 +112,21 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     }
   }
 
+  /// Renders many views (pose, field of view, light), in parallel over views (see
+  /// `render(_:threads:)` over poses for the scheduling).
+  ///
+  /// - Parameters:
+  ///   - views: The views; each must be usable.
+  ///   - threads: Worker threads (≥ 1).
+  /// - Returns: One image per view, in order.
+  public func render(_ views: [SceneView], threads: Int) -> [RenderedImage<Scalar>] {
+    precondition(threads >= 1, "Renderer.render(_:threads:): threads must be ≥ 1 (got \(threads))")
+    return Self.parallelMap(views.count, threads: threads, state: makeWorkspace) { i, ws in
+      run(views[i], in: ws)
+      return downsample(ws)
+    }
+  }
+
   /// `body(i, state)` for every `i` in `0..<count`, on `threads` workers that each own one
   /// `state` (from `makeState`) and take the next index from a shared counter, so a worker
   /// slowed by other load on the machine does not hold up the rest; the results in index order.
