@@ -54,7 +54,7 @@ let package = Package(
       dependencies: [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "Tensors", "ResultFiles", "Geometry", "MeshFiles", "Rendering", "ImageFiles",
-        "NeuralNetworks",
+        "NeuralNetworks", "SemanticAnalysis",
       ]),
 
     .target(
@@ -82,7 +82,9 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "SemrobCLITests",
-      dependencies: ["SemrobCLI", "TestSupport", "ImageFiles", "Tensors", "ResultFiles"],
+      dependencies: [
+        "SemrobCLI", "TestSupport", "ImageFiles", "Tensors", "ResultFiles", "NeuralNetworks",
+      ],
       // Read through #filePath so SEMROB_RECORD_SNAPSHOTS=1 can rewrite them in place.
       exclude: ["Snapshots"]),
   ],
