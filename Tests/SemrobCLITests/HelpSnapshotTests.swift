@@ -9,7 +9,7 @@ import Testing
   static let commands: [[String]] = [
     [], ["render"], ["shapes"], ["mesh-info"], ["make-mesh"], ["classify"], ["score"], ["models"],
     ["bench"],
-    ["bench", "render"], ["bench", "engine"],
+    ["bench", "render"], ["bench", "engine"], ["bench", "score"],
   ]
 
   static let snapshots = CommandRunner.packageRoot.appending(path: "Tests/SemrobCLITests/Snapshots")
