@@ -240,16 +240,7 @@ extension Renderer {
             // μ̇_i = ∂μ_i/∂P · Ṗ (the triangle is fixed in the world).
             let mu0Tangent = pTangent.dot(gradients[2 * id])
             let mu1Tangent = pTangent.dot(gradients[2 * id + 1])
-            let t = triangles[id]
-            var n0 = normals[Int(t.x)]
-            var n1 = normals[Int(t.y)]
-            var n2 = normals[Int(t.z)]
-            if scene.faceHasZeroVertexNormal[id] {
-              let faceNormal = orientedFaceNormals[id]
-              if n0 == .zero { n0 = faceNormal }
-              if n1 == .zero { n1 = faceNormal }
-              if n2 == .zero { n2 = faceNormal }
-            }
+            let (n0, n1, n2) = shadingNormals(of: id, triangles: triangles, normals: normals)
             let m0 = ws.mu0[p]
             let m1 = ws.mu1[p]
             let nv = m0 * n0 + m1 * n1 + (1 - m0 - m1) * n2

@@ -427,19 +427,10 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
             } else if flat {
               c = ws.flatColour[id]
             } else {
-              let t = triangles[id]
               let m0 = ws.mu0[p]
               let m1 = ws.mu1[p]
               let m2 = 1 - m0 - m1
-              var n0 = normals[Int(t.x)]
-              var n1 = normals[Int(t.y)]
-              var n2 = normals[Int(t.z)]
-              if scene.faceHasZeroVertexNormal[id] {
-                let faceNormal = orientedFaceNormals[id]
-                if n0 == .zero { n0 = faceNormal }
-                if n1 == .zero { n1 = faceNormal }
-                if n2 == .zero { n2 = faceNormal }
-              }
+              let (n0, n1, n2) = shadingNormals(of: id, triangles: triangles, normals: normals)
               let n = m0 * n0 + m1 * n1 + m2 * n2
               let len = dot(n, n).squareRoot()
               // n̂ = σ_T n / |n|; the light term uses only n̂ · ℓ.
@@ -454,6 +445,26 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         }
       }
     }
+  }
+
+  /// The vertex normals face `id` interpolates, with its own normal `N_T` in place of any
+  /// zero vertex normal (METHODS §1.6).
+  @inline(__always)
+  func shadingNormals(
+    of id: Int, triangles: UnsafeBufferPointer<SIMD3<Int32>>,
+    normals: UnsafeBufferPointer<SIMD3<Scalar>>
+  ) -> (SIMD3<Scalar>, SIMD3<Scalar>, SIMD3<Scalar>) {
+    let t = triangles[id]
+    var n0 = normals[Int(t.x)]
+    var n1 = normals[Int(t.y)]
+    var n2 = normals[Int(t.z)]
+    if scene.faceHasZeroVertexNormal[id] {
+      let faceNormal = orientedFaceNormals[id]
+      if n0 == .zero { n0 = faceNormal }
+      if n1 == .zero { n1 = faceNormal }
+      if n2 == .zero { n2 = faceNormal }
+    }
+    return (n0, n1, n2)
   }
 
   // MARK: Box filter
