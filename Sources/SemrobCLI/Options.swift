@@ -88,3 +88,40 @@ struct RGBColour: ExpressibleByArgument, CustomStringConvertible {
 
   var description: String { "\(value.x),\(value.y),\(value.z)" }
 }
+
+/// `--grad-source`: where tangent images come from (METHODS §1.8): `analytic`, `surrogate`
+/// (the derivative of the render with the edge-antialiasing pass on) or `central:H` (central
+/// differences of whole renders with step H degrees, or world units for the distance).
+struct GradientSourceOption: ExpressibleByArgument, CustomStringConvertible {
+  var value: GradientSource
+
+  init?(argument: String) {
+    let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+    switch text {
+    case "analytic": value = .analytic
+    case "surrogate": value = .antialiasedSurrogate
+    default:
+      guard text.hasPrefix("central:"), let h = Double(text.dropFirst("central:".count)),
+        h > 0, h.isFinite
+      else { return nil }
+      value = .centralDifference(h)
+    }
+  }
+
+  var description: String {
+    switch value {
+    case .analytic: "analytic"
+    case .antialiasedSurrogate: "surrogate"
+    case .centralDifference(let h): "central:\(h)"
+    }
+  }
+
+  /// The name recorded in result files.
+  static func name(of source: GradientSource) -> String {
+    switch source {
+    case .analytic: "analytic"
+    case .antialiasedSurrogate: "antialiased-surrogate"
+    case .centralDifference(let h): "central-difference \(h)"
+    }
+  }
+}

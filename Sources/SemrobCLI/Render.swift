@@ -56,6 +56,11 @@ struct Render: ParsableCommand {
     help: ArgumentHelp(
       "Write the tangent images as float32 K×H×W×3 NPY (with --grad).", valueName: "file.npy"))
   var gradOutput: String?
+  @Option(
+    help: ArgumentHelp(
+      "Where tangent images come from: analytic, surrogate or central:H (default: the preset's).",
+      valueName: "source"))
+  var gradSource: GradientSourceOption?
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
@@ -95,6 +100,9 @@ struct Render: ParsableCommand {
     try OutputFiles.checkWritableDirectory(of: output, option: "--output")
     if let npy { try OutputFiles.checkWritableDirectory(of: npy, option: "--npy") }
   }
+
+  /// The tangent images' source: --grad-source, else the preset's.
+  var gradientSource: GradientSource { gradSource?.value ?? .preferred(for: settings) }
 
   /// The parameters of --grad (empty without it; validated).
   var gradParameters: [RenderParameter] { grad.flatMap { try? RenderParameter.list($0) } ?? [] }
@@ -149,7 +157,8 @@ struct Render: ParsableCommand {
         images = renderer.render(Array(poses[range]), threads: threads)
       } else {
         let views = poses[range].map { SceneView($0, settings: settings) }
-        let renders = renderer.renderWithTangents(views, parameters: parameters, threads: threads)
+        let renders = renderer.renderWithTangents(
+          views, parameters: parameters, source: gradientSource, threads: threads)
         images = renders.map(\.image)
         tangents = renders.map(\.tangents)
       }
@@ -180,8 +189,7 @@ struct Render: ParsableCommand {
         : GradientRecord(
           parameters: parameters.map(\.rawValue),
           units: parameters.map { $0.isAngle ? "per degree" : "per world unit" },
-          source: GradientSource.preferred(for: settings) == .analytic
-            ? "analytic" : "antialiased-surrogate", layout: "K×H×W×3 float32"))
+          source: GradientSourceOption.name(of: gradientSource), layout: "K×H×W×3 float32"))
     let sidecar = OutputFiles.sidecar(for: output)
     try OutputFiles.writeResult(
       schema: "semrob.render/1", payload: payload, inputs: [resolved.file], settings: settings,

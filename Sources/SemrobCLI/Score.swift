@@ -35,6 +35,11 @@ struct Score: ParsableCommand {
       "The semantic dimensions of the gradient, comma-separated (azimuth, elevation, distance, fov, light-azimuth, light-elevation).",
       valueName: "list"))
   var dimensions = "azimuth,elevation"
+  @Option(
+    help: ArgumentHelp(
+      "Where tangent images come from: analytic, surrogate or central:H (default: the preset's).",
+      valueName: "source"))
+  var gradSource: GradientSourceOption?
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
   @Flag(help: "Print the result as JSON on standard output.") var json = false
 
@@ -72,7 +77,7 @@ struct Score: ParsableCommand {
     let base = SceneView(
       CameraPose(azimuthDegrees: azimuth, elevationDegrees: elevation, distance: distance),
       settings: settings)
-    let function: FunctionOfInterest
+    var function: FunctionOfInterest
     do {
       function = try FunctionOfInterest(
         renderer: Renderer<Float>(scene: SceneMesh(resolved.mesh), settings: settings),
@@ -80,6 +85,7 @@ struct Score: ParsableCommand {
     } catch {
       throw ValidationError(error.description)
     }
+    function.gradientSource = gradSource?.value
     let u = parameters.map { $0.value(in: base) }
     let value: Float
     var gradient: [Double]?

@@ -100,6 +100,34 @@ import Testing
     #expect(gradients?["units"] as? [String] == ["per degree", "per degree"])
   }
 
+  @Test("render --grad-source central:H writes central differences of renders ±H")
+  func centralDifferenceSource() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func run(_ azimuth: String, _ extra: [String]) throws -> Tensor {
+      let npy = dir.appending(path: "a\(azimuth).npy").path
+      let result = try CommandRunner.run(
+        [
+          "render", "--shape", "cube", "--azimuth", azimuth, "--elevation", "20", "--size", "32",
+          "--output", dir.appending(path: "a\(azimuth).png").path, "--npy", npy, "--quiet",
+        ] + extra)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      return try Tensor(npyContentsOf: URL(fileURLWithPath: extra.isEmpty ? npy : extra[3]))
+    }
+    let tangent = try run(
+      "30",
+      [
+        "--grad", "azimuth", "--grad-output", dir.appending(path: "g.npy").path, "--grad-source",
+        "central:0.5",
+      ])
+    let plus = try run("30.5", [])
+    let minus = try run("29.5", [])
+    #expect(tangent.shape == [1, 32, 32, 3])
+    for i in 0..<(32 * 32 * 3) {
+      #expect(abs(tangent.scalars[i] - (plus.scalars[i] - minus.scalars[i])) <= 1e-5)
+    }
+  }
+
   @Test("render --grad rejects a bad list and a missing output with one-line errors")
   func renderGradientErrors() throws {
     let dir = try temporaryDirectory()
