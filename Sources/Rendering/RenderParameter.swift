@@ -78,6 +78,9 @@ public enum RenderParameter: String, Sendable, Hashable, CaseIterable, Codable {
   /// Whether the parameter is an angle (degrees at the interface, radians inside).
   public var isAngle: Bool { self != .distance }
 
+  /// The unit of its tangents at the interface: "per degree" or "per world unit".
+  public var unitName: String { isAngle ? "per degree" : "per world unit" }
+
   /// Interface units per internal unit: `π/180` for angles (tangents per degree), 1 for the
   /// distance.
   public var interfaceScale: Double { isAngle ? Camera.radiansPerDegree : 1 }

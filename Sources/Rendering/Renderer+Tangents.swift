@@ -162,16 +162,16 @@ extension Renderer {
     let lightTangent: TangentVector<Scalar> = chunk.tangent(camera.light)
     let diffuse = Scalar(lightSettings.diffuse)
     let flat = settings.shading == .flat
+    let fileNormals = scene.topology.fileFaceNormals
     scene.faceOrigins.withUnsafeBufferPointer { origins in
       for f in origins.indices {
-        let normal = planeNormals[f]
-        tw.planeOffset[f] = Scalar(dot(Self.vector(normal), origins[f] - eye))
-        tw.planeOffsetTangent[f] = -eyeTangent.dot(normal)
+        tw.planeOffset[f] = Scalar(dot(fileNormals[f], origins[f] - eye))
+        tw.planeOffsetTangent[f] = -eyeTangent.dot(planeNormals[f])
         guard flat else { continue }
         // n̂_f = σ_f N_f / max(|N_f|, 1e-5), as the face stage; ċ = albedo k_d 1[n̂·ℓ > 0] n̂·ℓ̇.
         let fileSign = Scalar(ws.facing[f]) * Scalar(scene.topology.windingSigns[f])
         let unit =
-          Scalar.vector(scene.topology.fileFaceNormals[f])
+          Scalar.vector(fileNormals[f])
           * (fileSign / Scalar(max(scene.fileNormalLengths[f], 1e-5)))
         let lit = dot(unit, light) > 0
         let change = lit ? lightTangent.dot(unit) * diffuse : .zero
@@ -304,11 +304,5 @@ extension Renderer {
       }
     }
     return planes.map { RenderedImage(size: size, pixels: $0) }
-  }
-
-  /// `v` in Float64.
-  @inline(__always)
-  static func vector(_ v: SIMD3<Scalar>) -> SIMD3<Double> {
-    SIMD3(v.x.doubleValue, v.y.doubleValue, v.z.doubleValue)
   }
 }

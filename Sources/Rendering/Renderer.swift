@@ -24,7 +24,8 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   let orientedFaceNormals: [SIMD3<Scalar>]
   /// Face albedo in `Scalar` (materials or white, per ``RenderSettings/materialColours``).
   let albedo: [SIMD3<Scalar>]
-  /// Per face, the plane normal `N = (V1 − V0) × (V2 − V0)` in `Scalar`.
+  /// Per face, the plane normal `N = (V1 − V0) × (V2 − V0)` (the topology's file normal) in
+  /// `Scalar`.
   let planeNormals: [SIMD3<Scalar>]
   /// Per face, `∂μ_0/∂P` and `∂μ_1/∂P`: the gradients of the first two barycentric weights of
   /// a point P in the face's plane, `(V_{i+1} − V_{i+2}) × N / |N|²` (zero for a degenerate
@@ -55,21 +56,17 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     albedo = scene.materialAlbedo.map {
       settings.materialColours ? Scalar.vector($0) : SIMD3<Scalar>(repeating: 1)
     }
-    var normals: [SIMD3<Scalar>] = []
+    planeNormals = scene.topology.fileFaceNormals.map { Scalar.vector($0) }
     var gradients: [SIMD3<Scalar>] = []
-    normals.reserveCapacity(scene.triangleCount)
     gradients.reserveCapacity(2 * scene.triangleCount)
-    for t in scene.triangles {
+    for (t, n) in zip(scene.triangles, scene.topology.fileFaceNormals) {
       let v = (0..<3).map { scene.positions[Int(t[$0])] }
-      let n = cross(v[1] - v[0], v[2] - v[0])
       let squared = dot(n, n)
-      normals.append(Scalar.vector(n))
       for i in 0..<2 {
         let g = squared > 0 ? cross(v[(i + 1) % 3] - v[(i + 2) % 3], n) / squared : .zero
         gradients.append(Scalar.vector(g))
       }
     }
-    planeNormals = normals
     barycentricGradients = gradients
   }
 

@@ -1,4 +1,3 @@
-import Foundation
 import NeuralNetworks
 import Rendering
 import Tensors
@@ -147,28 +146,12 @@ public struct FunctionOfInterest: Sendable {
 
   /// Renders `[S, S, 3]` as the network input `[N, 3, S, S]`.
   private func batch(_ images: [RenderedImage<Float>]) -> Tensor {
-    let side = renderer.settings.size
-    let plane = side * side
-    var scalars = [Float](repeating: 0, count: images.count * 3 * plane)
-    for (n, image) in images.enumerated() {
-      for p in 0..<plane {
-        for c in 0..<3 { scalars[(n * 3 + c) * plane + p] = image.pixels[3 * p + c] }
-      }
-    }
-    return Tensor(shape: [images.count, 3, side, side], scalars: scalars)
+    Tensor.stacked(images.map { $0.tensor.channelsFirst() })
   }
 
   /// Row-wise softmax of logits `[N, C]`, flattened.
   private func softmax(_ logits: Tensor) -> [Float] {
-    let c = logits.shape[1]
-    var out = logits.scalars.map(Double.init)
-    for n in 0..<logits.shape[0] {
-      let row = out[(n * c)..<(n * c + c)]
-      let top = row.max()!
-      let total = row.reduce(0) { $0 + exp($1 - top) }
-      for j in 0..<c { out[n * c + j] = exp(out[n * c + j] - top) / total }
-    }
-    return out.map(Float.init)
+    Array(Softmax.probabilities(logits).scalars)
   }
 }
 

@@ -125,3 +125,24 @@ struct GradientSourceOption: ExpressibleByArgument, CustomStringConvertible {
     }
   }
 }
+
+/// The light direction of a render, in degrees (`--light-azimuth`, `--light-elevation`).
+struct LightOptions: ParsableArguments {
+  @Option(help: "Light azimuth in degrees (0: from +Z).") var lightAzimuth = 0.0
+  @Option(help: "Light elevation in degrees (90: from +Y, straight above).")
+  var lightElevation = 90.0
+
+  func validate() throws {
+    guard lightAzimuth.isFinite && lightElevation.isFinite else {
+      throw ValidationError("--light-azimuth and --light-elevation must be finite.")
+    }
+  }
+
+  /// `settings` with this light direction.
+  func applied(to settings: RenderSettings) -> RenderSettings {
+    var settings = settings
+    settings.light.azimuth = lightAzimuth * Camera.radiansPerDegree
+    settings.light.elevation = lightElevation * Camera.radiansPerDegree
+    return settings
+  }
+}

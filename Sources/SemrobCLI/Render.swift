@@ -33,9 +33,7 @@ struct Render: ParsableCommand {
   @Option(help: "Camera elevation(s) in degrees.") var elevation: DegreeList
   @Option(help: "Camera distance from the object centre (world units).") var distance = 2.732
   @Option(help: "Full vertical field of view in degrees.") var fov = 60.0
-  @Option(help: "Light azimuth in degrees (0: from +Z).") var lightAzimuth = 0.0
-  @Option(help: "Light elevation in degrees (90: from +Y, straight above).") var lightElevation =
-    90.0
+  @OptionGroup var light: LightOptions
   @Option(help: "Image side in pixels (16…1024).") var size = 224
   @Option(help: "Render preset: default or nmr.") var preset: PresetName = .default
   @Option(help: "Shading: smooth or flat (default: the preset's).") var shading: Shading?
@@ -79,9 +77,6 @@ struct Render: ParsableCommand {
     if let npy, !npy.lowercased().hasSuffix(".npy") {
       throw ValidationError("--npy must name a .npy file (got '\(npy)').")
     }
-    if !(lightAzimuth.isFinite && lightElevation.isFinite) {
-      throw ValidationError("--light-azimuth and --light-elevation must be finite.")
-    }
     switch (grad, gradOutput) {
     case (nil, nil): break
     case (.some, nil): throw ValidationError("--grad needs --grad-output FILE.npy.")
@@ -116,9 +111,7 @@ struct Render: ParsableCommand {
     if let background { s.background = background.value }
     s.fieldOfView = fov * Camera.radiansPerDegree
     s.materialColours = materialColours
-    s.light.azimuth = lightAzimuth * Camera.radiansPerDegree
-    s.light.elevation = lightElevation * Camera.radiansPerDegree
-    return s
+    return light.applied(to: s)
   }
 
   /// The poses, elevation-major.
@@ -167,9 +160,7 @@ struct Render: ParsableCommand {
         try OutputFiles.writePNG(tensor, to: pngNames[i])
         if let npyNames { try OutputFiles.writeNPY(tensor, to: npyNames[i]) }
         if let gradNames {
-          let stack = Tensor(
-            shape: [parameters.count, size, size, 3], scalars: tangents[k].flatMap(\.pixels))
-          try OutputFiles.writeNPY(stack, to: gradNames[i])
+          try OutputFiles.writeNPY(Tensor.stacked(tangents[k].map(\.tensor)), to: gradNames[i])
         }
         records.append(
           RenderRecord(
@@ -188,7 +179,7 @@ struct Render: ParsableCommand {
         ? nil
         : GradientRecord(
           parameters: parameters.map(\.rawValue),
-          units: parameters.map { $0.isAngle ? "per degree" : "per world unit" },
+          units: parameters.map(\.unitName),
           source: GradientSourceOption.name(of: gradientSource), layout: "K×H×W×3 float32"))
     let sidecar = OutputFiles.sidecar(for: output)
     try OutputFiles.writeResult(

@@ -26,8 +26,7 @@ struct Score: ParsableCommand {
   @Option(help: "Camera elevation in degrees.") var elevation: Double
   @Option(help: "Camera distance from the object centre (world units).") var distance = 2.732
   @Option(help: "Full vertical field of view in degrees.") var fov = 60.0
-  @Option(help: "Light azimuth in degrees (0: from +Z).") var lightAzimuth = 0.0
-  @Option(help: "Light elevation in degrees (90: from +Y).") var lightElevation = 90.0
+  @OptionGroup var light: LightOptions
   @Option(help: "Render preset: default or nmr.") var preset: PresetName = .default
   @Flag(help: "Also compute the gradient of f.") var grad = false
   @Option(
@@ -49,7 +48,7 @@ struct Score: ParsableCommand {
     } catch {
       throw ValidationError("--dimensions: \(error.message).")
     }
-    let angles = [azimuth, elevation, fov, lightAzimuth, lightElevation]
+    let angles = [azimuth, elevation, fov]
     guard angles.allSatisfy(\.isFinite), distance > 0, distance.isFinite else {
       throw ValidationError("angles must be finite and --distance positive.")
     }
@@ -68,11 +67,9 @@ struct Score: ParsableCommand {
           + classifier.classNames.prefix(12).joined(separator: ", ")
           + (classifier.classNames.count > 12 ? ", …" : "") + ".")
     }
-    var settings = preset.settings
+    var settings = light.applied(to: preset.settings)
     settings.size = classifier.inputSize
     settings.fieldOfView = fov * Camera.radiansPerDegree
-    settings.light.azimuth = lightAzimuth * Camera.radiansPerDegree
-    settings.light.elevation = lightElevation * Camera.radiansPerDegree
     let parameters = try RenderParameter.list(dimensions)
     let base = SceneView(
       CameraPose(azimuthDegrees: azimuth, elevationDegrees: elevation, distance: distance),
@@ -106,7 +103,7 @@ struct Score: ParsableCommand {
           ? nil
           : Dictionary(
             uniqueKeysWithValues: parameters.map {
-              ($0.rawValue, $0.isAngle ? "per degree" : "per world unit")
+              ($0.rawValue, $0.unitName)
             }))
       let encoder = ResultJSON.makeDocumentEncoder()
       print(String(decoding: try encoder.encode(payload), as: UTF8.self))
@@ -118,7 +115,7 @@ struct Score: ParsableCommand {
         print(
           String(
             format: "∂f/∂%@ = %.6e %@", parameter.rawValue, component,
-            parameter.isAngle ? "per degree" : "per world unit"))
+            parameter.unitName))
       }
     }
   }

@@ -109,13 +109,9 @@ import Testing
     "interior pixels match central differences (Float64, rel 1e-6 + abs 1e-5), both presets",
     arguments: ["default", "nmr"])
   func interiorPixels(_ preset: String) throws {
-    var settings = preset == "nmr" ? RenderSettings.nmr : .default
-    settings.size = 96
-    settings.supersampling = 1
-    settings.light = Light(azimuth: 0.6, elevation: 1.0)
-    let renderer = Renderer<Double>(
-      scene: SceneMesh(try Support.mesh(.sphere2)), settings: settings)
-    let view = SceneView(CameraPose(azimuthDegrees: 35, elevationDegrees: 25), settings: settings)
+    let (renderer, view) = try Support.pixelRenderer(
+      preset, light: Light(azimuth: 0.6, elevation: 1.0))
+    let settings = renderer.settings
     let render = renderer.renderWithTangents(
       view, parameters: RenderParameter.allCases, source: .analytic)
     let ids = renderer.framebuffer(view.pose).triangleIDs
@@ -176,13 +172,8 @@ import Testing
     "edge pixels match central differences where their work items stay the same (rel 1e-2)",
     arguments: ["default", "nmr"])
   func edgePixels(_ preset: String) throws {
-    var settings = preset == "nmr" ? RenderSettings.nmr : .default
-    settings.size = 96
-    settings.supersampling = 1
-    settings.edgeAntialiasing = true
-    let scene = SceneMesh(try Support.mesh(.sphere2))
-    let renderer = Renderer<Double>(scene: scene, settings: settings)
-    let view = SceneView(CameraPose(azimuthDegrees: 35, elevationDegrees: 25), settings: settings)
+    let (renderer, view) = try Support.pixelRenderer(preset, edgeAntialiasing: true)
+    let settings = renderer.settings
     let parameters: [RenderParameter] = [.azimuth, .elevation, .distance, .fieldOfView]
     let render = renderer.renderWithTangents(view, parameters: parameters, source: .analytic)
     var compared = 0
@@ -358,6 +349,24 @@ import Testing
 /// Helpers of the tangent tests.
 enum TangentTestSupport {
   enum Shape { case bumpy, box, sphere2 }
+
+  /// A Float64 renderer of the 320-triangle bumpy sphere at 96², one sample per pixel, in the
+  /// `preset` ("default" or "nmr") with `light` (the preset's by default) and the edge pass
+  /// forced on when `edgeAntialiasing`, and the view at (35°, 25°).
+  static func pixelRenderer(
+    _ preset: String, light: Light? = nil, edgeAntialiasing: Bool = false
+  ) throws -> (Renderer<Double>, SceneView) {
+    var settings = preset == "nmr" ? RenderSettings.nmr : .default
+    settings.size = 96
+    settings.supersampling = 1
+    if let light { settings.light = light }
+    if edgeAntialiasing { settings.edgeAntialiasing = true }
+    let renderer = Renderer<Double>(scene: SceneMesh(try mesh(.sphere2)), settings: settings)
+    return (
+      renderer,
+      SceneView(CameraPose(azimuthDegrees: 35, elevationDegrees: 25), settings: settings)
+    )
+  }
 
   /// The largest magnitude of the components.
   static func largest(_ v: SIMD3<Double>) -> Double { max(abs(v.x), abs(v.y), abs(v.z)) }
