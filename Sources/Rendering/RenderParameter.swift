@@ -147,19 +147,21 @@ public struct RenderParameterError: Error, CustomStringConvertible {
 
 /// Where tangent images come from (METHODS §1.8).
 public enum GradientSource: Sendable, Hashable {
-  /// The exact derivative of the forward image (with the edge pass when it is on).
+  /// The exact derivative of the forward image (with the edge pass when it is on; of the soft
+  /// image in soft mode).
   case analytic
   /// The derivative of the same render with the edge pass (and, for flat shading, its crease
   /// edges) enabled, even when the forward image has no pass: the `nmr` preset's images are
-  /// point-sampled, whose exact derivative is zero almost everywhere.
+  /// point-sampled, whose exact derivative is zero almost everywhere. In soft mode, the same
+  /// as ``analytic`` (the soft image is smooth and has no edge pass).
   case antialiasedSurrogate
   /// Central differences of whole renders, `[I(θ + h) − I(θ − h)] / 2h`, with `h` in degrees
   /// for angles and world units for the distance.
   case centralDifference(Double)
 
-  /// The preset's source: analytic when the forward image has the edge pass, otherwise the
-  /// antialiased surrogate.
+  /// The preset's source: analytic when the forward image has the edge pass or is soft,
+  /// otherwise the antialiased surrogate.
   public static func preferred(for settings: RenderSettings) -> GradientSource {
-    settings.edgeAntialiasing ? .analytic : .antialiasedSurrogate
+    settings.edgeAntialiasing || settings.soft != nil ? .analytic : .antialiasedSurrogate
   }
 }

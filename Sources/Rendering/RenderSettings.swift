@@ -143,6 +143,10 @@ public struct RenderSettings: Sendable, Hashable, Codable {
   public var background: SIMD3<Double>
   /// Use the mesh's per-face material colours as albedo (otherwise white, as both presets).
   public var materialColours: Bool
+  /// Soft mode (METHODS §1.10) when set: the image is the SoftRas-style aggregate of every
+  /// face near each sample instead of the point-sampled nearest face, and the edge pass is
+  /// not used (whatever ``edgeAntialiasing`` says). `nil` (both presets) renders hard.
+  public var soft: SoftRasterization?
 
   /// The semrob default preset: pytorch3d camera, 224², 2× supersampling, smooth shading, edge
   /// pass on, top-left fill rule, near-plane clipping, white mesh on black.
@@ -175,11 +179,12 @@ public struct RenderSettings: Sendable, Hashable, Codable {
   ///   - light: The light.
   ///   - background: Background colour.
   ///   - materialColours: Whether face materials colour the mesh.
+  ///   - soft: Soft-mode parameters, or `nil` (default) for hard rendering.
   public init(
     convention: CameraConvention, size: Int, supersampling: Int, fieldOfView: Double,
     near: Double, far: Double, shading: Shading, edgeAntialiasing: Bool, fillRule: FillRule,
     nearPlane: NearPlaneHandling, light: Light, background: SIMD3<Double>,
-    materialColours: Bool
+    materialColours: Bool, soft: SoftRasterization? = nil
   ) {
     self.convention = convention
     self.size = size
@@ -194,12 +199,13 @@ public struct RenderSettings: Sendable, Hashable, Codable {
     self.light = light
     self.background = background
     self.materialColours = materialColours
+    self.soft = soft
   }
 
   // File formats carry degrees (the library works in radians).
   private enum CodingKeys: String, CodingKey {
     case convention, size, supersampling, fieldOfViewDegrees, near, far, shading
-    case edgeAntialiasing, fillRule, nearPlane, light, background, materialColours
+    case edgeAntialiasing, fillRule, nearPlane, light, background, materialColours, soft
   }
 
   /// Decodes settings whose field of view is in degrees.
@@ -221,7 +227,8 @@ public struct RenderSettings: Sendable, Hashable, Codable {
       nearPlane: try c.decode(NearPlaneHandling.self, forKey: .nearPlane),
       light: try c.decode(Light.self, forKey: .light),
       background: try c.decode(SIMD3<Double>.self, forKey: .background),
-      materialColours: try c.decode(Bool.self, forKey: .materialColours))
+      materialColours: try c.decode(Bool.self, forKey: .materialColours),
+      soft: try c.decodeIfPresent(SoftRasterization.self, forKey: .soft))
   }
 
   /// Encodes the settings with the field of view in degrees.
@@ -243,6 +250,7 @@ public struct RenderSettings: Sendable, Hashable, Codable {
     try c.encode(light, forKey: .light)
     try c.encode(background, forKey: .background)
     try c.encode(materialColours, forKey: .materialColours)
+    try c.encodeIfPresent(soft, forKey: .soft)
   }
 
   /// Accepted image sides.
@@ -273,7 +281,7 @@ public struct RenderSettings: Sendable, Hashable, Codable {
     if !(background.min() >= 0 && background.max() <= 1) {
       return "background components must be in [0, 1] (got \(background))"
     }
-    return nil
+    return soft?.problem
   }
 
   /// The camera these settings use at `pose`.

@@ -83,7 +83,8 @@ extension Renderer {
     case .centralDifference(let h):
       return centralDifferences(view, parameters: parameters, step: h, workspace: ws)
     case .analytic, .antialiasedSurrogate:
-      let edges = settings.edgeAntialiasing || source == .antialiasedSurrogate
+      let soft = settings.soft != nil
+      let edges = !soft && (settings.edgeAntialiasing || source == .antialiasedSurrogate)
       run(view, in: ws, edgeCandidates: edges)
       let image = downsample(ws)
       let camera = TangentCamera(view: view, settings: settings, lanes: parameters)
@@ -93,6 +94,13 @@ extension Renderer {
         let chunk = TangentChunk(lanes: first..<min(first + 4, parameters.count))
         tangentVertexStage(camera, chunk, ws, tw)
         tangentFaceStage(camera, chunk, light, ws, tw)
+        if soft {
+          SoftRasterizer.apply(
+            renderer: self, workspace: ws, light: camera.light.value,
+            tangents: (tw, chunk.tangent(camera.light)))
+          tangents += downsampleTangents(tw, parameters: Array(parameters[chunk.lanes]))
+          continue
+        }
         tangentShadingStage(camera, chunk, light, ws, tw)
         if edges && !omitsEdgeTangents {
           EdgeAntialiasing.applyTangents(renderer: self, workspace: ws, tangents: tw)
@@ -129,7 +137,8 @@ extension Renderer {
 
   // MARK: Tangent stages
 
-  /// Tangents of every vertex's fine-grid screen position (col, row), per radian or world unit.
+  /// Tangents of every vertex's fine-grid screen position (col, row) and inverse depth, per
+  /// radian or world unit.
   func tangentVertexStage(
     _ camera: TangentCamera, _ chunk: TangentChunk, _ ws: RenderWorkspace<Scalar>,
     _ tw: TangentWorkspace<Scalar>
@@ -141,11 +150,13 @@ extension Renderer {
         guard ws.viewZ[i] > 0 else {
           tw.column[i] = .zero
           tw.row[i] = .zero
+          tw.inverseDepth[i] = .zero
           continue
         }
         let s = camera.screenPosition(of: positions[i], gridSize: n)
         tw.column[i] = chunk.tangent(s.col)
         tw.row[i] = chunk.tangent(s.row)
+        tw.inverseDepth[i] = chunk.tangent(s.inverseDepth)
       }
     }
   }

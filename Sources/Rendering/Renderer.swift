@@ -183,10 +183,15 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     let camera = view.camera(settings)
     let light = view.light(settings)
     vertexStage(camera, ws)
-    faceStage(camera, light, ws, edgeCandidates: edgeCandidates || settings.edgeAntialiasing)
+    let soft = settings.soft != nil
+    faceStage(
+      camera, light, ws, edgeCandidates: !soft && (edgeCandidates || settings.edgeAntialiasing))
     visibilityStage(camera, ws)
     shadingStage(camera, light, ws)
-    if settings.edgeAntialiasing {
+    if soft {
+      SoftRasterizer.apply(
+        renderer: self, workspace: ws, light: Self.lightDirection(light, camera), tangents: nil)
+    } else if settings.edgeAntialiasing {
       EdgeAntialiasing.apply(renderer: self, workspace: ws)
     } else {
       _ = ws.colour.update(fromContentsOf: ws.shaded)

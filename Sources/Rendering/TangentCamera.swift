@@ -77,13 +77,16 @@ struct TangentCamera: Sendable {
 
   /// Fine-grid `(col, row)` of a world point in front of the camera on an `n × n` grid:
   /// `col = (σ_x X/(Z t) + 1) n/2 − 1/2`, `row = (1 − Y/(Z t)) n/2 − 1/2` (METHODS §1.4).
-  func screenPosition(of point: SIMD3<Double>, gridSize n: Double) -> (col: Dual, row: Dual) {
+  /// Also returns the inverse view depth `1/Z`.
+  func screenPosition(of point: SIMD3<Double>, gridSize n: Double) -> (
+    col: Dual, row: Dual, inverseDepth: Dual
+  ) {
     let v = viewCoordinates(of: point)
     let scale = Dual(1) / (v.z * tanHalfFieldOfView)
     let half = n / 2
     let col = (imageXSign * (v.x * scale) + 1) * half - 0.5
     let row = ((v.y * scale) * -1 + 1) * half - 0.5
-    return (col, row)
+    return (col, row, Dual(1) / v.z)
   }
 
   /// The world-space direction of the ray through normalised device coordinates `(u, v)`,

@@ -12,6 +12,8 @@ final class TangentWorkspace<Scalar: RenderScalar> {
   // Per vertex: tangents of the fine-grid screen position (col, row).
   let column: UnsafeMutableBufferPointer<SIMD4<Scalar>>
   let row: UnsafeMutableBufferPointer<SIMD4<Scalar>>
+  // Per vertex: tangent of the inverse view depth `1/Z` (soft mode).
+  let inverseDepth: UnsafeMutableBufferPointer<SIMD4<Scalar>>
   // Per face: `h = N·(V0 − C)` (the ray parameter's numerator; value) and its tangent
   // `−N·Ċ`, and the tangent of the flat colour (RGB).
   let planeOffset: UnsafeMutableBufferPointer<Scalar>
@@ -30,6 +32,7 @@ final class TangentWorkspace<Scalar: RenderScalar> {
     colour = make(3 * n, .zero)
     column = make(vertexCount, .zero)
     row = make(vertexCount, .zero)
+    inverseDepth = make(vertexCount, .zero)
     planeOffset = make(faceCount, 0)
     planeOffsetTangent = make(faceCount, .zero)
     flatColour = make(3 * faceCount, .zero)
@@ -40,6 +43,7 @@ final class TangentWorkspace<Scalar: RenderScalar> {
     colour.deallocate()
     column.deallocate()
     row.deallocate()
+    inverseDepth.deallocate()
     planeOffset.deallocate()
     planeOffsetTangent.deallocate()
     flatColour.deallocate()

@@ -32,6 +32,7 @@ struct BenchRender: ParsableCommand {
   @Option(help: "Timed runs (the median is reported).") var runs = 7
   @Option(help: "Poses per run.") var poses = 120
   @Option(help: "Also compute K tangent images per render (0…6).") var grad = 0
+  @OptionGroup var soft: SoftOptions
   @Flag(help: "Print the result as one JSON object on standard output.") var json = false
 
   func validate() throws {
@@ -47,7 +48,7 @@ struct BenchRender: ParsableCommand {
 
   /// The render settings the options describe.
   var settings: RenderSettings {
-    var settings = preset.settings
+    var settings = soft.applied(to: preset.settings)
     settings.size = size
     settings.supersampling = ssaa
     return settings
@@ -87,7 +88,8 @@ struct BenchRender: ParsableCommand {
       benchmark: "render", mesh: "bumpy-sphere", triangles: mesh.triangleCount, size: size,
       supersampling: ssaa, preset: preset.rawValue, threads: threadCount, runs: runs,
       posesPerRun: poses, rendersPerSecondMedian: median, rendersPerSecondMin: rates.first!,
-      rendersPerSecondMax: rates.last!, checksum: Double(checksum), tangentImages: grad)
+      rendersPerSecondMax: rates.last!, checksum: Double(checksum), tangentImages: grad,
+      soft: soft.soft)
     if json {
       let encoder = ResultJSON.makeDocumentEncoder()
       print(String(decoding: try encoder.encode(result), as: UTF8.self))
@@ -95,8 +97,9 @@ struct BenchRender: ParsableCommand {
       print(
         String(
           format:
-            "render %dx%d ssaa %d %@ preset%@, %d threads: %.0f renders/s (median of %d; min %.0f, max %.0f)",
-          size, size, ssaa, preset.rawValue, grad > 0 ? " + \(grad) tangent images" : "",
+            "render %dx%d ssaa %d %@ preset%@%@, %d threads: %.0f renders/s (median of %d; min %.0f, max %.0f)",
+          size, size, ssaa, preset.rawValue, soft.soft ? ", soft mode" : "",
+          grad > 0 ? " + \(grad) tangent images" : "",
           threadCount,
           median, runs, rates.first!, rates.last!))
     }
@@ -120,4 +123,6 @@ struct BenchResult: Codable {
   var checksum: Double
   /// Tangent images per render (`--grad`).
   var tangentImages: Int
+  /// Soft mode (`--soft`).
+  var soft: Bool
 }

@@ -34,6 +34,7 @@ struct Render: ParsableCommand {
   @Option(help: "Camera distance from the object centre (world units).") var distance = 2.732
   @Option(help: "Full vertical field of view in degrees.") var fov = 60.0
   @OptionGroup var light: LightOptions
+  @OptionGroup var soft: SoftOptions
   @Option(help: "Image side in pixels (16…1024).") var size = 224
   @Option(help: "Render preset: default or nmr.") var preset: PresetName = .default
   @Option(help: "Shading: smooth or flat (default: the preset's).") var shading: Shading?
@@ -104,7 +105,7 @@ struct Render: ParsableCommand {
 
   /// The render settings the options describe.
   var settings: RenderSettings {
-    var s = preset.settings
+    var s = soft.applied(to: preset.settings)
     s.size = size
     if let ssaa { s.supersampling = ssaa }
     if let shading { s.shading = shading }

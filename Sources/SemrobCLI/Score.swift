@@ -27,6 +27,7 @@ struct Score: ParsableCommand {
   @Option(help: "Camera distance from the object centre (world units).") var distance = 2.732
   @Option(help: "Full vertical field of view in degrees.") var fov = 60.0
   @OptionGroup var light: LightOptions
+  @OptionGroup var soft: SoftOptions
   @Option(help: "Render preset: default or nmr.") var preset: PresetName = .default
   @Flag(help: "Also compute the gradient of f.") var grad = false
   @Option(
@@ -67,7 +68,7 @@ struct Score: ParsableCommand {
           + classifier.classNames.prefix(12).joined(separator: ", ")
           + (classifier.classNames.count > 12 ? ", …" : "") + ".")
     }
-    var settings = light.applied(to: preset.settings)
+    var settings = soft.applied(to: light.applied(to: preset.settings))
     settings.size = classifier.inputSize
     settings.fieldOfView = fov * Camera.radiansPerDegree
     let parameters = try RenderParameter.list(dimensions)

@@ -128,6 +128,43 @@ import Testing
     }
   }
 
+  @Test("render --soft --grad: soft-mode tangents match differences of soft renders")
+  func softGradients() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func run(_ azimuth: String, _ extra: [String]) throws -> Tensor {
+      let npy = dir.appending(path: "s\(azimuth).npy").path
+      let result = try CommandRunner.run(
+        [
+          "render", "--shape", "bumpy-sphere", "--azimuth", azimuth, "--elevation", "20",
+          "--size", "32", "--soft", "--soft-sigma", "4e-4", "--output",
+          dir.appending(path: "s\(azimuth).png").path, "--npy", npy, "--quiet",
+        ] + extra)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      return try Tensor(npyContentsOf: URL(fileURLWithPath: extra.isEmpty ? npy : extra[3]))
+    }
+    let tangent = try run(
+      "30", ["--grad", "azimuth", "--grad-output", dir.appending(path: "g.npy").path])
+    let plus = try run("30.02", [])
+    let minus = try run("29.98", [])
+    var agree = 0
+    var moving = 0
+    for i in 0..<(32 * 32 * 3) where tangent.scalars[i] != 0 {
+      moving += 1
+      let numeric = (plus.scalars[i] - minus.scalars[i]) / 0.04
+      if abs(tangent.scalars[i] - numeric) <= 2e-3 + 0.05 * abs(numeric) { agree += 1 }
+    }
+    #expect(moving > 500, "\(moving) values move")
+    #expect(Double(agree) > 0.95 * Double(moving), "\(agree) of \(moving) agree")
+    let sidecar =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: dir.appending(path: "s30.json"))) as? [String: Any]
+    let settings = (sidecar?["provenance"] as? [String: Any])?["settings"] as? [String: Any]
+    let soft = settings?["soft"] as? [String: Any]
+    #expect(soft?["sigma"] as? Double == 4e-4, "the sidecar records soft mode: \(settings ?? [:])")
+    #expect(settings?["supersampling"] as? Int == 1)
+  }
+
   @Test("render --grad rejects a bad list and a missing output with one-line errors")
   func renderGradientErrors() throws {
     let dir = try temporaryDirectory()
@@ -219,6 +256,14 @@ import Testing
       [
         "render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--threads", "0",
         "--output", "x.png",
+      ],
+      [
+        "render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--soft",
+        "--soft-sigma", "0", "--output", "x.png",
+      ],
+      [
+        "render", "--shape", "cube", "--azimuth", "30", "--elevation", "20", "--soft-gamma",
+        "1e-3", "--output", "x.png",
       ],
     ])
   func usageErrors(arguments: [String]) throws {

@@ -35,6 +35,15 @@ import Testing
     #expect(gradient?.keys.sorted() == ["azimuth", "light-elevation"])
     // The printed value is the JSON's.
     #expect(text.stdout.contains(String(format: "%.6f", value ?? -1)))
+    // Soft mode scores another image, with finite gradients.
+    let soft = try CommandRunner.run(arguments + ["--json", "--soft"])
+    #expect(soft.status == 0, "stderr: \(soft.stderr)")
+    let softObject =
+      try JSONSerialization.jsonObject(with: Data(soft.stdout.utf8)) as? [String: Any]
+    let softValue = softObject?["value"] as? Double
+    #expect(softValue.map { $0 > 0 && $0 < 1 && $0 != value } == true)
+    let softGradient = softObject?["gradient"] as? [String: Double]
+    #expect(softGradient?.values.allSatisfy(\.isFinite) == true)
   }
 
   @Test("score names the problem for an unknown class and a mesh without a class")
