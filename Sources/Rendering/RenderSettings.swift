@@ -143,9 +143,11 @@ public struct RenderSettings: Sendable, Hashable, Codable {
   public var background: SIMD3<Double>
   /// Use the mesh's per-face material colours as albedo (otherwise white, as both presets).
   public var materialColours: Bool
-  /// Soft mode (METHODS §1.10) when set: the image is the SoftRas-style aggregate of every
-  /// face near each sample instead of the point-sampled nearest face, and the edge pass is
-  /// not used (whatever ``edgeAntialiasing`` says). `nil` (both presets) renders hard.
+  /// Soft mode (METHODS §1.10) when set; `nil` (both presets) renders hard.
+  ///
+  /// The image is then the SoftRas-style aggregate of every face near each sample instead of
+  /// the point-sampled nearest face, and the edge pass is not used (whatever
+  /// ``edgeAntialiasing`` says).
   public var soft: SoftRasterization?
 
   /// The semrob default preset: pytorch3d camera, 224², 2× supersampling, smooth shading, edge

@@ -76,8 +76,8 @@ struct TangentCamera: Sendable {
   }
 
   /// Fine-grid `(col, row)` of a world point in front of the camera on an `n × n` grid:
-  /// `col = (σ_x X/(Z t) + 1) n/2 − 1/2`, `row = (1 − Y/(Z t)) n/2 − 1/2` (METHODS §1.4).
-  /// Also returns the inverse view depth `1/Z`.
+  /// `col = (σ_x X/(Z t) + 1) n/2 − 1/2`, `row = (1 − Y/(Z t)) n/2 − 1/2` (METHODS §1.4),
+  /// and the inverse view depth `1/Z`.
   func screenPosition(of point: SIMD3<Double>, gridSize n: Double) -> (
     col: Dual, row: Dual, inverseDepth: Dual
   ) {
