@@ -23,22 +23,40 @@ final class RenderWorkspace<Scalar: RenderScalar> {
   // Per vertex: `(ceil col, floor col, ceil row, floor row)` of the screen position clamped to
   // [−1, fineSize], so a triangle's range of covered pixel centres is integer min/max.
   let pixelBounds: UnsafeMutableBufferPointer<SIMD4<Int32>>
-  // Per face: sign of the consistently oriented normal towards the eye, flat colour, and the
-  // mask of local edges that are edge-pass candidates (bit k: silhouette or crease; bit 4 + k:
-  // silhouette).
+  // Per face: sign of the consistently oriented normal towards the eye and flat colour.
   let facing: UnsafeMutableBufferPointer<Int8>
   let flatColour: UnsafeMutableBufferPointer<SIMD3<Scalar>>
-  let edgeMask: UnsafeMutableBufferPointer<UInt8>
   // Per edge: its ``EdgeKind`` at this pose.
   let edgeCandidate: UnsafeMutableBufferPointer<UInt8>
-  // Where silhouette edges cross neighbouring samples' segments (the edge pass's work list,
-  // sorted by pair), and whether flat shading's creases are candidates too.
-  var silhouetteCrossings: [SilhouetteCrossing<Scalar>] = []
-  // The silhouette edges (indices into the topology's edges) at this pose.
-  var silhouetteEdges: [Int32] = []
-  var hasCreases = false
+  // Per welded vertex: the mean `cos 2φ` of the directions of the candidate edges at it (the
+  // edge pass's orientation weights), and how many there are.
+  let vertexDirection: UnsafeMutableBufferPointer<Scalar>
+  let vertexEdgeCount: UnsafeMutableBufferPointer<Int32>
+  // The candidate edges in front of the near plane at this pose (topology edge indices), and
+  // where they cross neighbouring samples' segments (the edge pass's work list, sorted by pair).
+  var candidateEdges: [Int32] = []
+  var crossings: [EdgeCrossing<Scalar>] = []
+  // Faces by square bin of `binSize` samples (CSR: the faces of bin b are
+  // `binFaces[binStart[b]..<binStart[b + 1]]`), built by the edge pass when a pair needs its
+  // visibility resolved, from the faces' screen bounds.
+  var binSize = 8
+  var binStart: [Int32] = []
+  var binFaces: [Int32] = []
+  var binNeeded: [Bool] = []
+  var binMarked: [Int32] = []
+  var binEntries: [SIMD2<Int32>] = []
+  // Per face (written by the visibility stage when the edge pass runs): its sample bounds
+  // `(min col, min row, max col, max row)` of the floors of its vertices' positions, clamped
+  // to the grid (empty, min > max, when off-grid or crossing the near plane); and the faces'
+  // mean extent in samples.
+  let faceBounds: UnsafeMutableBufferPointer<SIMD4<Int32>>
+  var meanFaceExtent = 0.0
+  var binsBuilt = false
+  // The light of the current view and its unit direction (world).
+  var light = Light()
+  var lightDirection = SIMD3<Double>(0, 1, 0)
 
-  init(fineSize: Int, vertexCount: Int, faceCount: Int, edgeCount: Int) {
+  init(fineSize: Int, vertexCount: Int, faceCount: Int, edgeCount: Int, weldedCount: Int) {
     func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
       let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
       buffer.initialize(repeating: value)
@@ -57,8 +75,10 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     pixelBounds = make(vertexCount, .zero)
     facing = make(faceCount, 0)
     flatColour = make(faceCount, .zero)
-    edgeMask = make(faceCount, 0)
     edgeCandidate = make(edgeCount, EdgeKind.none)
+    faceBounds = make(faceCount, SIMD4(0, 0, -1, -1))
+    vertexDirection = make(max(weldedCount, 1), 0)
+    vertexEdgeCount = make(max(weldedCount, 1), 0)
   }
 
   deinit {
@@ -73,8 +93,10 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     pixelBounds.deallocate()
     facing.deallocate()
     flatColour.deallocate()
-    edgeMask.deallocate()
     edgeCandidate.deallocate()
+    faceBounds.deallocate()
+    vertexDirection.deallocate()
+    vertexEdgeCount.deallocate()
   }
 
   /// Fine-grid screen position `(col, row)` of vertex `i`.

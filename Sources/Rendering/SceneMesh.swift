@@ -28,6 +28,8 @@ public struct SceneMesh: Sendable {
   /// The face across each local edge `k` (`v_k v_{k+1}`) of every face; −1 across boundary and
   /// non-manifold edges.
   let faceNeighbours: [SIMD3<Int32>]
+  /// The two (file) vertices of every topology edge, as its first face lists them.
+  let edgeVertices: [SIMD2<Int32>]
 
   /// Prepares a mesh for rendering.
   ///
@@ -53,6 +55,13 @@ public struct SceneMesh: Sendable {
         if faces.x >= 0 { across[k] = Int(faces.x) == f ? faces.y : faces.x }
       }
       return across
+    }
+    edgeVertices = topology.edges.indices.map { e in
+      let f = Int(topology.edges[e].face0)
+      let local = topology.faceEdges[f]
+      let k = local.x == Int32(e) ? 0 : (local.y == Int32(e) ? 1 : 2)
+      let t = mesh.triangles[f]
+      return SIMD2(t[k], t[(k + 1) % 3])
     }
     materialAlbedo = (0..<mesh.triangleCount).map { f in
       let c = mesh.albedo(ofFace: f)

@@ -413,14 +413,18 @@ enum TangentTestSupport {
     let n = ws.fineSize
     var items: [Int: [Int]] = [:]
     EdgeAntialiasing.forEachWorkItem(ws) { item in
-      guard let c = EdgeAntialiasing.crossings(ws, renderer, item) else { return }
+      guard let c = EdgeAntialiasing.transitions(ws, renderer, item) else { return }
+      func code(_ face: Int32) -> Int { Int(face) }
       let signature =
         [item.horizontal ? 1 : 0, item.p0, c.count]
-        + (0..<c.count).map {
-          Int(c.items[$0].face * 4 + c.items[$0].edge) * 2 + (c.items[$0].t < 0.5 ? 0 : 1)
+        + (0..<c.count).flatMap {
+          let t = c.items[$0]
+          return [
+            Int(ws.crossings[t.crossing].edge) * 2 + (t.t < 0.5 ? 0 : 1), code(t.before),
+            code(t.after),
+          ]
         }
-      items[item.p0, default: []] += signature
-      items[item.p1, default: []] += signature
+      for p in [item.p0, item.p1] where p >= 0 { items[p, default: []] += signature }
     }
     for pixel in items.keys {
       let (i, j) = (pixel / n, pixel % n)
