@@ -1,4 +1,3 @@
-import Foundation
 import Geometry
 
 /// The analytic edge-antialiasing pass on the fine grid (METHODS §1.7), after nvdiffrast's
@@ -43,7 +42,6 @@ import Geometry
 /// Contributions are accumulated in a fixed order (horizontal pairs row by row, then vertical
 /// pairs row by row), so the result is deterministic.
 enum EdgeAntialiasing {
-  static let skipOcclusion = ProcessInfo.processInfo.environment["NOOCC"] != nil
   /// A change of the visible surface along a pair's segment.
   struct Transition<Scalar: RenderScalar> {
     /// The crossing (an index into ``RenderWorkspace/crossings``).
@@ -210,6 +208,8 @@ enum EdgeAntialiasing {
     let id0: Int32 = item.p0 >= 0 ? ws.ids[item.p0] : -2
     let id1: Int32 = item.p1 >= 0 ? ws.ids[item.p1] : -2
     func point(_ t: Scalar) -> SIMD2<Scalar> { Self.point(item, t) }
+    var candidates = Candidates()
+    var gathered = false
     // A side the edge does not determine shows the sample's face next to it (before the first
     // transition, after the last) or, between transitions, the nearest face a little past the
     // edge.
@@ -218,8 +218,11 @@ enum EdgeAntialiasing {
       let (before, after) = sides(of: c, horizontal: item.horizontal, ws, scene)
       func beyond(_ direction: Scalar) -> Int32 {
         let at = point(c.t + direction)
-        if !ws.binsBuilt { buildBins(ws, renderer) }
-        return visibleFace(at: at, excluding: Int(c.edge), ws, renderer)
+        if !gathered {
+          candidates = Candidates(item, ws, scene)
+          gathered = true
+        }
+        return visibleFace(at: at, excluding: Int(c.edge), among: candidates, ws, scene)
       }
       return Transition(
         crossing: index, t: c.t, weight: weight(c, horizontal: item.horizontal, ws, scene),
@@ -271,8 +274,11 @@ enum EdgeAntialiasing {
         hidden = hides(across.x) || hides(across.y) || hides(across.z)
       }
       if hidden { continue }
-      if !ws.binsBuilt { buildBins(ws, renderer) }
-      guard !occluded(c, at: at, ws, renderer) else { continue }
+      if !gathered {
+        candidates = Candidates(item, ws, scene)
+        gathered = true
+      }
+      guard !occluded(c, at: at, among: candidates, ws, scene) else { continue }
       visible[visibleCount] = order[k]
       visibleCount += 1
     }
@@ -298,41 +304,42 @@ enum EdgeAntialiasing {
     return near(edge.face0) || (edge.faceCount > 1 && near(edge.face1))
   }
 
-  /// Whether a face that does not contain crossing `c`'s edge covers `point` in front of it.
+  /// Whether a face among `candidates` that does not contain crossing `c`'s edge covers
+  /// `point` in front of it.
+  @inline(__always)
   static func occluded<Scalar: RenderScalar>(
-    _ c: EdgeCrossing<Scalar>, at point: SIMD2<Scalar>, _ ws: RenderWorkspace<Scalar>,
-    _ renderer: Renderer<Scalar>
+    _ c: EdgeCrossing<Scalar>, at point: SIMD2<Scalar>, among candidates: Candidates,
+    _ ws: RenderWorkspace<Scalar>, _ scene: SceneMesh
   ) -> Bool {
-    if Self.skipOcclusion { return false }
-    let scene = renderer.scene
     let threshold = c.inverseDepth * (1 + 1e-6)
-    var hidden = false
-    forEachFace(near: point, ws) { f in
-      guard let inverse = inverseDepth(of: f, at: point, ws, scene), inverse > threshold,
+    for i in 0..<candidates.count {
+      let f = Int(candidates.faces[i])
+      if let inverse = inverseDepth(of: f, at: point, ws, scene), inverse > threshold,
         !contains(face: f, edge: Int(c.edge), scene)
-      else { return true }
-      hidden = true
-      return false
+      {
+        return true
+      }
     }
-    return hidden
+    return false
   }
 
-  /// The nearest face of `point`'s bin that covers it and does not contain edge `e`, or −1.
+  /// The nearest face among `candidates` that covers `point` and does not contain edge `e`,
+  /// or −1.
+  @inline(__always)
   static func visibleFace<Scalar: RenderScalar>(
-    at point: SIMD2<Scalar>, excluding e: Int, _ ws: RenderWorkspace<Scalar>,
-    _ renderer: Renderer<Scalar>
+    at point: SIMD2<Scalar>, excluding e: Int, among candidates: Candidates,
+    _ ws: RenderWorkspace<Scalar>, _ scene: SceneMesh
   ) -> Int32 {
-    let scene = renderer.scene
     var best: Scalar = 0
     var face: Int32 = -1
-    forEachFace(near: point, ws) { f in
+    for i in 0..<candidates.count {
+      let f = Int(candidates.faces[i])
       if let inverse = inverseDepth(of: f, at: point, ws, scene), inverse > best,
         !contains(face: f, edge: e, scene)
       {
         best = inverse
         face = Int32(f)
       }
-      return true
     }
     return face
   }
@@ -395,13 +402,6 @@ enum EdgeAntialiasing {
   static func inverseDepth<Scalar: RenderScalar>(
     of f: Int, at point: SIMD2<Scalar>, _ ws: RenderWorkspace<Scalar>, _ scene: SceneMesh
   ) -> Scalar? {
-    if ws.binsBuilt {
-      // The face's sample bounds first (cheap, exact: a covered point floors into them).
-      let b = ws.faceBounds[f]
-      let x = Int32(min(max(point.x.rounded(.down).intValue, 0), ws.fineSize - 1))
-      let y = Int32(min(max(point.y.rounded(.down).intValue, 0), ws.fineSize - 1))
-      guard x >= b.x, x <= b.z, y >= b.y, y <= b.w else { return nil }
-    }
     let t = scene.triangles[f]
     let a = ws.projected[Int(t.x)]
     let b = ws.projected[Int(t.y)]
@@ -425,123 +425,46 @@ enum EdgeAntialiasing {
     return (e0 * a.z + e1 * b.z + e2 * c.z) / area
   }
 
-  /// Calls `body` with every face binned where `point` lies until it returns `false`.
-  @inline(__always)
-  static func forEachFace<Scalar: RenderScalar>(
-    near point: SIMD2<Scalar>, _ ws: RenderWorkspace<Scalar>, _ body: (Int) -> Bool
-  ) {
-    let n = ws.fineSize
-    let size = ws.binSize
-    let bins = (n + size - 1) / size
-    let col = min(max(point.x.rounded(.down).intValue, 0), n - 1) / size
-    let row = min(max(point.y.rounded(.down).intValue, 0), n - 1) / size
-    let b = row * bins + col
-    for i in Int(ws.binStart[b])..<Int(ws.binStart[b + 1]) {
-      guard body(Int(ws.binFaces[i])) else { return }
-    }
-  }
+  /// The faces that may cover a work item's segment: those of the samples at and beside its
+  /// two ends and of the edges crossing it, and every face across one of their edges.
+  struct Candidates {
+    static var capacity: Int { 48 }
+    var faces = InlineArray<48, Int32>(repeating: -1)
+    var count = 0
 
-  /// Sorts the faces in front of the near plane into square bins by their screen bounds. The
-  /// bin side (2 to 16 samples, a power of two) is about twice the faces' mean screen extent,
-  /// so a bin holds a few faces whatever the tessellation.
-  static func buildBins<Scalar: RenderScalar>(
-    _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>
-  ) {
-    let n = ws.fineSize
-    let bounds = ws.faceBounds
-    var size = 1
-    while size < 16 && Double(size) < ws.meanFaceExtent / 4 { size *= 2 }
-    let bins = (n + size - 1) / size
-    let shift = Int32(size.trailingZeroBitCount)
-    // Only bins that a crossing's point (or a point just beside it) falls in are ever asked.
-    // Arrays are taken out of the workspace while they change (no copy on write).
-    var needed = ws.binNeeded
-    ws.binNeeded = []
-    if needed.count != bins * bins { needed = [Bool](repeating: false, count: bins * bins) }
-    var marked = ws.binMarked
-    ws.binMarked = []
-    marked.removeAll(keepingCapacity: true)
-    let coarseSide = (n + 15) / 16
-    var coarse = [Bool](repeating: false, count: coarseSide * coarseSide)
-    ws.crossings.withUnsafeBufferPointer { list in
-      for c in list {
-        let pair = Int(c.pair)
-        let horizontal = pair < n * (n + 1)
-        let (col, row): (Scalar, Scalar)
-        if horizontal {
-          (col, row) = (Scalar(pair % (n + 1) - 1) + c.t, Scalar(pair / (n + 1)))
-        } else {
-          let index = pair - n * (n + 1)
-          (col, row) = (Scalar(index % n), Scalar(index / n - 1) + c.t)
-        }
-        for d in [Scalar(-0.01), 0.01] {
-          let x = horizontal ? col + d : col
-          let y = horizontal ? row : row + d
-          let bx = Int32(min(max(x.rounded(.down).intValue, 0), n - 1)) &>> shift
-          let by = Int32(min(max(y.rounded(.down).intValue, 0), n - 1)) &>> shift
-          let b = Int(by) * bins + Int(bx)
-          if !needed[b] {
-            needed[b] = true
-            marked.append(Int32(b))
-            coarse[Int((by << shift) >> 4) * coarseSide + Int((bx << shift) >> 4)] = true
-          }
+    mutating func insert(_ f: Int32) {
+      guard f >= 0, count < Self.capacity else { return }
+      for i in 0..<count where faces[i] == f { return }
+      faces[count] = f
+      count += 1
+    }
+
+    init() {}
+
+    @inline(__always)
+    init<Scalar: RenderScalar>(_ item: WorkItem, _ ws: RenderWorkspace<Scalar>, _ scene: SceneMesh) {
+      let n = ws.fineSize
+      let across = item.horizontal ? SIMD2(0, 1) : SIMD2(1, 0)
+      let second = item.origin &+ (item.horizontal ? SIMD2(1, 0) : SIMD2(0, 1))
+      for q in [item.origin, second] {
+        for d in [SIMD2<Int>.zero, across, SIMD2.zero &- across] {
+          let r = q &+ d
+          if r.x >= 0 && r.x < n && r.y >= 0 && r.y < n { insert(ws.ids[r.y * n + r.x]) }
         }
       }
-    }
-    // (bin, face) for the needed bins (faces outside every needed 16 × 16-sample block are
-    // passed over at once), then a counting sort into CSR.
-    var entries = ws.binEntries
-    ws.binEntries = []
-    entries.removeAll(keepingCapacity: true)
-    do {
-      needed.withUnsafeBufferPointer { needed in
-        faceLoop: for f in bounds.indices {
-          let b = bounds[f]
-          guard b.x <= b.z else { continue }
-          let blocks = b &>> 4
-          var any = false
-          for r in Int(blocks.y)...Int(blocks.w) {
-            for c in Int(blocks.x)...Int(blocks.z) where coarse[r * coarseSide + c] { any = true }
-          }
-          guard any else { continue faceLoop }
-          let low = b &>> shift
-          let high = SIMD2(b.z, b.w) &>> shift
-          var r = Int(low.y)
-          while r <= Int(high.y) {
-            var c = Int(low.x)
-            while c <= Int(high.x) {
-              let bin = r * bins + c
-              if needed[bin] { entries.append(SIMD2(Int32(bin), Int32(f))) }
-              c += 1
-            }
-            r += 1
-          }
-        }
+      for i in item.crossings {
+        let edge = scene.topology.edges[Int(ws.crossings[i].edge)]
+        insert(edge.face0)
+        if edge.faceCount > 1 { insert(edge.face1) }
+      }
+      let seeds = count
+      for i in 0..<seeds {
+        let neighbours = scene.faceNeighbours[Int(faces[i])]
+        insert(neighbours.x)
+        insert(neighbours.y)
+        insert(neighbours.z)
       }
     }
-    var start = ws.binStart
-    ws.binStart = []
-    start.removeAll(keepingCapacity: true)
-    start.append(contentsOf: repeatElement(0, count: bins * bins + 1))
-    for e in entries { start[Int(e.x) + 1] &+= 1 }
-    for b in 0..<(bins * bins) { start[b + 1] &+= start[b] }
-    var faces = ws.binFaces
-    ws.binFaces = []
-    faces.removeAll(keepingCapacity: true)
-    faces.append(contentsOf: repeatElement(0, count: entries.count))
-    var fill = start
-    for e in entries {
-      faces[Int(fill[Int(e.x)])] = e.y
-      fill[Int(e.x)] &+= 1
-    }
-    for b in marked { needed[Int(b)] = false }
-    ws.binNeeded = needed
-    ws.binMarked = marked
-    ws.binEntries = entries
-    ws.binSize = size
-    ws.binStart = start
-    ws.binFaces = faces
-    ws.binsBuilt = true
   }
 }
 

@@ -36,22 +36,6 @@ final class RenderWorkspace<Scalar: RenderScalar> {
   // where they cross neighbouring samples' segments (the edge pass's work list, sorted by pair).
   var candidateEdges: [Int32] = []
   var crossings: [EdgeCrossing<Scalar>] = []
-  // Faces by square bin of `binSize` samples (CSR: the faces of bin b are
-  // `binFaces[binStart[b]..<binStart[b + 1]]`), built by the edge pass when a pair needs its
-  // visibility resolved, from the faces' screen bounds.
-  var binSize = 8
-  var binStart: [Int32] = []
-  var binFaces: [Int32] = []
-  var binNeeded: [Bool] = []
-  var binMarked: [Int32] = []
-  var binEntries: [SIMD2<Int32>] = []
-  // Per face (written by the visibility stage when the edge pass runs): its sample bounds
-  // `(min col, min row, max col, max row)` of the floors of its vertices' positions, clamped
-  // to the grid (empty, min > max, when off-grid or crossing the near plane); and the faces'
-  // mean extent in samples.
-  let faceBounds: UnsafeMutableBufferPointer<SIMD4<Int32>>
-  var meanFaceExtent = 0.0
-  var binsBuilt = false
   // The light of the current view and its unit direction (world).
   var light = Light()
   var lightDirection = SIMD3<Double>(0, 1, 0)
@@ -76,7 +60,6 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     facing = make(faceCount, 0)
     flatColour = make(faceCount, .zero)
     edgeCandidate = make(edgeCount, EdgeKind.none)
-    faceBounds = make(faceCount, SIMD4(0, 0, -1, -1))
     vertexDirection = make(max(weldedCount, 1), 0)
     vertexEdgeCount = make(max(weldedCount, 1), 0)
   }
@@ -94,7 +77,6 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     facing.deallocate()
     flatColour.deallocate()
     edgeCandidate.deallocate()
-    faceBounds.deallocate()
     vertexDirection.deallocate()
     vertexEdgeCount.deallocate()
   }

@@ -255,7 +255,6 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         }
       }
     }
-    ws.binsBuilt = false
     guard edgeCandidates else {
       ws.crossings.removeAll(keepingCapacity: true)
       return
@@ -348,35 +347,18 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       far: Scalar(camera.far))
     let nearScalar = Scalar(camera.near)
     let clip = settings.nearPlane == .clip
-    // With the edge pass, every face's sample bounds for its bins (see ``EdgeAntialiasing``).
-    let records = !ws.crossings.isEmpty
-    let last = Int32(ws.fineSize - 1)
-    var extent = 0
-    var inFront = 0
     scene.triangles.withUnsafeBufferPointer { triangles in
       for f in triangles.indices {
         let t = triangles[f]
         let v0 = ws.projected[Int(t.x)]
         let v1 = ws.projected[Int(t.y)]
         let v2 = ws.projected[Int(t.z)]
-        if records { ws.faceBounds[f] = SIMD4(0, 0, -1, -1) }
         // The depth test in `Scalar` (w = Z) only routes the triangle: the clipper decides in
         // Float64 and the rasteriser discards samples in front of the near plane either way.
         if v0.w >= nearScalar && v1.w >= nearScalar && v2.w >= nearScalar {
           let b0 = ws.pixelBounds[Int(t.x)]
           let b1 = ws.pixelBounds[Int(t.y)]
           let b2 = ws.pixelBounds[Int(t.z)]
-          if records {
-            // (floor col, floor row) bounds, clamped to the grid.
-            let low = pointwiseMin(pointwiseMin(b0, b1), b2)
-            let high = pointwiseMax(pointwiseMax(b0, b1), b2)
-            if high.y >= 0, high.w >= 0, low.y <= last, low.w <= last {
-              ws.faceBounds[f] = SIMD4(
-                max(low.y, 0), max(low.w, 0), min(high.y, last), min(high.w, last))
-              extent += Int(max(high.y - low.y, high.w - low.w)) + 1
-              inFront += 1
-            }
-          }
           let bounds = raster.pixelRange(b0, b1, b2)
           guard bounds.0 <= bounds.1, bounds.2 <= bounds.3 else { continue }
           raster.rasterize(
@@ -387,7 +369,6 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         }
       }
     }
-    ws.meanFaceExtent = inFront > 0 ? Double(extent) / Double(inFront) : 0
   }
 
   /// Clips triangle `face` against `Z = near` in view space and rasterises the pieces in front,

@@ -174,16 +174,6 @@ extension JumpDebug {
       if item.p0 >= 0 && item.p1 >= 0 && ws.ids[item.p0] == ws.ids[item.p1] { equalIDs += 1 }
       if let t = EdgeAntialiasing.transitions(ws, renderer, item) { visible += t.count }
     }
-    var calls = 0, scanned = 0, maxBin = 0
-    EdgeAntialiasing.forEachWorkItem(ws) { item in
-      for i in item.crossings {
-        let c = ws.crossings[i]
-        calls += 1
-        EdgeAntialiasing.forEachFace(near: EdgeAntialiasing.point(item, c.t), ws) { _ in scanned += 1; return true }
-      }
-    }
-    for b in 0..<(ws.binStart.count - 1) { maxBin = max(maxBin, Int(ws.binStart[b + 1] - ws.binStart[b])) }
-    print("COUNTS bin-scan upper bound: crossings \(calls) faces scanned \(scanned) max bin \(maxBin) mean extent \(ws.meanFaceExtent)")
-    print("COUNTS candidates \(ws.candidateEdges.count) pairs \(pairs) single \(single) multi \(multi) equalIDs \(equalIDs) crossings \(crossings) visible transitions \(visible) histogram \(histogram) binSize \(ws.binSize) binFaces \(ws.binFaces.count)")
+    print("COUNTS candidates \(ws.candidateEdges.count) pairs \(pairs) single \(single) multi \(multi) equalIDs \(equalIDs) crossings \(crossings) visible transitions \(visible) histogram \(histogram)")
   }
 }
