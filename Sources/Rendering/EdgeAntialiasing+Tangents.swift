@@ -105,7 +105,8 @@ extension EdgeAntialiasing {
       let xPart: SIMD4<Scalar> = (2 * dx) * dxTangent
       let yPart: SIMD4<Scalar> = (2 * dy) * dyTangent
       let tangent: SIMD4<Scalar> = (xPart - yPart - u * (xPart + yPart)) / squared
-      for v in [Int(weld[a]), Int(weld[b])] {
+      for end in 0..<2 {
+        let v = Int(weld[end == 0 ? a : b])
         tw.vertexDirection[v] += tangent / Scalar(ws.vertexEdgeCount[v])
       }
     }
@@ -142,8 +143,12 @@ extension EdgeAntialiasing {
     let ends1: SIMD4<Scalar> = tw.vertexDirection[wb]
     let moved: SIMD4<Scalar> = (ws.vertexDirection[wb] - ws.vertexDirection[wa]) * sTangent
     let dTangent: SIMD4<Scalar> = moved + (1 - s) * ends0 + s * ends1
-    let half: Scalar = horizontal ? -0.5 : 0.5
-    return (tTangent, dTangent * half)
+    // Inside the ramp ω = ((1 ∓ D)/2 − a)/(1 − 2a); flat (no tangent) where it is clamped.
+    let d = (1 - s) * ws.vertexDirection[wa] + s * ws.vertexDirection[wb]
+    let weight = orientationWeight(d, horizontal: horizontal)
+    guard weight > 0 && weight < 1 else { return (tTangent, .zero) }
+    let slope: Scalar = (horizontal ? -0.5 : 0.5) / (1 - 2 * Scalar(alignedBand))
+    return (tTangent, dTangent * slope)
   }
 }
 

@@ -25,13 +25,14 @@ import Geometry
 ///    `ω_i (t_i − ½)(−ΔC_i)` to `p1`. With `ω = 1` this is the 1-D box filter of the visible
 ///    colour over each sample's half of the segment; with one transition and flat colours it
 ///    is METHODS §1.7 step 5 (`(½ − t)(c1 − c0)` into `p0`, `(t − ½)(c0 − c1)` into `p1`).
-/// 4. **Orientation weights.** Horizontal pairs weigh a crossing by `ω = (1 − D)/2`, vertical
-///    pairs by `(1 + D)/2`, where `D` interpolates along the edge, by the crossing's position,
-///    the mean `cos 2φ` of the directions `φ` of the candidate edges at each end (welded
-///    vertices). A straight contour gets `sin²φ` and `cos²φ`: a vertical edge blends only
-///    horizontal pairs, a horizontal one only vertical pairs, and the two always sum to one, so
-///    a sample's value does not jump when an edge crosses its centre. Where contour edges meet
-///    they share the vertex's `D`, so the weights do not jump at corners either.
+/// 4. **Orientation weights.** Horizontal pairs weigh a crossing by `ω = ramp((1 − D)/2)`,
+///    vertical pairs by `ramp((1 + D)/2)`, with `ramp(x) = clamp((x − 0.15)/0.7, 0, 1)` and
+///    `D` interpolated along the edge, by the crossing's position, from the mean `cos 2φ` of
+///    the directions `φ` of the candidate edges at each end (welded vertices). The two always
+///    sum to one, so a sample's value does not jump when an edge crosses its centre; an edge
+///    within about 23° of a pair's axis gives that pair nothing (it is not even walked for it),
+///    a steeper one blends both in proportion. Where contour edges meet they share the vertex's
+///    `D`, so the weights do not jump at corners either.
 ///
 /// METHODS §1.7 takes the front triangle's first qualifying edge and a hard slope rule
 /// (`|Δrow| ≥ |Δcol|` for horizontal pairs); both make the image jump: at every corner where
@@ -93,6 +94,20 @@ enum EdgeAntialiasing {
   static func doubledCosine<Scalar: RenderScalar>(_ dx: Scalar, _ dy: Scalar) -> Scalar {
     let squared = dx * dx + dy * dy
     return squared > 0 ? (dx * dx - dy * dy) / squared : 0
+  }
+
+  /// Edges within this much `sin²φ` of a pair's axis (about 23°) give its pairs no weight.
+  static var alignedBand: Double { 0.15 }
+
+  /// The weight of a crossing for a pair from the interpolated direction `D = cos 2φ`:
+  /// `sin²φ = (1 − D)/2` for horizontal pairs, `cos²φ = (1 + D)/2` for vertical ones, taken
+  /// through the ramp `clamp((x − a)/(1 − 2a), 0, 1)` with `a` = ``alignedBand`` (the two
+  /// still sum to one).
+  @inline(__always)
+  static func orientationWeight<Scalar: RenderScalar>(_ d: Scalar, horizontal: Bool) -> Scalar {
+    let a = Scalar(alignedBand)
+    let x = horizontal ? (1 - d) / 2 : (1 + d) / 2
+    return min(max((x - a) / (1 - 2 * a), 0), 1)
   }
 
   /// Applies the pass: `ws.colour = ws.shaded + contributions`.
@@ -195,7 +210,7 @@ enum EdgeAntialiasing {
     let d =
       (1 - c.s) * ws.vertexDirection[Int(weld[Int(ends.x)])] + c.s
       * ws.vertexDirection[Int(weld[Int(ends.y)])]
-    return horizontal ? (1 - d) / 2 : (1 + d) / 2
+    return orientationWeight(d, horizontal: horizontal)
   }
 
   /// The visible transitions of a work item, or `nil` when none.
@@ -229,6 +244,14 @@ enum EdgeAntialiasing {
         before: before ?? (first && id0 > -2 ? id0 : beyond(-1e-3)),
         after: after ?? (last && id1 > -2 ? id1 : beyond(1e-3)))
     }
+    // Nothing to blend when every crossing is aligned with the pair.
+    var weighted = false
+    for i in item.crossings
+    where weight(ws.crossings[i], horizontal: item.horizontal, ws, scene) > 0 {
+      weighted = true
+      break
+    }
+    guard weighted else { return nil }
     if item.crossings.count == 1 && id0 > -2 && id1 > -2 && id0 != id1 {
       let c = ws.crossings[item.crossings.lowerBound]
       if touches(edge: Int(c.edge), id0, id1, scene) {
@@ -265,7 +288,9 @@ enum EdgeAntialiasing {
         else { return false }
         return !contains(face: Int(f), edge: Int(c.edge), scene)
       }
-      for id in [id0, id1] where id >= 0 && !hidden {
+      for side in 0..<2 where !hidden {
+        let id = side == 0 ? id0 : id1
+        guard id >= 0 else { continue }
         if hides(id) {
           hidden = true
           break
@@ -295,7 +320,9 @@ enum EdgeAntialiasing {
     func near(_ f: Int32) -> Bool {
       guard f >= 0 else { return false }
       if f == id0 || f == id1 { return true }
-      for id in [id0, id1] where id >= 0 {
+      for side in 0..<2 {
+        let id = side == 0 ? id0 : id1
+        guard id >= 0 else { continue }
         let across = scene.faceNeighbours[Int(id)]
         if across.x == f || across.y == f || across.z == f { return true }
       }
@@ -442,13 +469,16 @@ enum EdgeAntialiasing {
     init() {}
 
     @inline(__always)
-    init<Scalar: RenderScalar>(_ item: WorkItem, _ ws: RenderWorkspace<Scalar>, _ scene: SceneMesh) {
+    init<Scalar: RenderScalar>(
+      _ item: WorkItem, _ ws: RenderWorkspace<Scalar>, _ scene: borrowing SceneMesh
+    ) {
       let n = ws.fineSize
       let across = item.horizontal ? SIMD2(0, 1) : SIMD2(1, 0)
       let second = item.origin &+ (item.horizontal ? SIMD2(1, 0) : SIMD2(0, 1))
-      for q in [item.origin, second] {
-        for d in [SIMD2<Int>.zero, across, SIMD2.zero &- across] {
-          let r = q &+ d
+      for end in 0..<2 {
+        let q = end == 0 ? item.origin : second
+        for k in -1...1 {
+          let r = q &+ across &* k
           if r.x >= 0 && r.x < n && r.y >= 0 && r.y < n { insert(ws.ids[r.y * n + r.x]) }
         }
       }

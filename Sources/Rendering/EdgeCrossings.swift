@@ -52,7 +52,8 @@ struct EdgeCrossing<Scalar: RenderScalar>: Sendable {
       let inverseDepth = a.z + s * (b.z - a.z)
       // The pair starting at `first` (t = position − first), and the one before when the
       // edge passes through a sample centre (t = 1).
-      for from in [first, first - 1] {
+      for back in 0..<2 {
+        let from = first - Scalar(back)
         let t = position - from
         guard t >= 0 && t <= 1, from >= -1, from <= Scalar(n - 1) else { continue }
         let index =

@@ -312,17 +312,33 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       let a = ws.projected[Int(ends.x)]
       let b = ws.projected[Int(ends.y)]
       let direction = EdgeAntialiasing.doubledCosine(b.x - a.x, b.y - a.y)
-      for v in [topology.weldedIndex[Int(ends.x)], topology.weldedIndex[Int(ends.y)]] {
-        ws.vertexDirection[Int(v)] += direction
-        ws.vertexEdgeCount[Int(v)] += 1
-      }
-      for horizontal in [true, false] {
-        EdgeCrossing.walk(
-          edge: e, a, b, horizontal: horizontal, gridSize: ws.fineSize, into: &list)
+      for end in 0..<2 {
+        let v = Int(topology.weldedIndex[Int(end == 0 ? ends.x : ends.y)])
+        ws.vertexDirection[v] += direction
+        ws.vertexEdgeCount[v] += 1
       }
     }
     for v in 0..<topology.weldedCount where ws.vertexEdgeCount[v] > 1 {
       ws.vertexDirection[v] /= Scalar(ws.vertexEdgeCount[v])
+    }
+    let weld = topology.weldedIndex
+    for e in ws.candidateEdges {
+      let ends = scene.edgeVertices[Int(e)]
+      let a = ws.projected[Int(ends.x)]
+      let b = ws.projected[Int(ends.y)]
+      let da = ws.vertexDirection[Int(weld[Int(ends.x)])]
+      let db = ws.vertexDirection[Int(weld[Int(ends.y)])]
+      for orientation in 0..<2 {
+        let horizontal = orientation == 0
+        // The weight is linear in D along the edge before its clamp: zero at both ends, zero
+        // throughout.
+        guard
+          EdgeAntialiasing.orientationWeight(da, horizontal: horizontal) > 0
+            || EdgeAntialiasing.orientationWeight(db, horizontal: horizontal) > 0
+        else { continue }
+        EdgeCrossing.walk(
+          edge: e, a, b, horizontal: horizontal, gridSize: ws.fineSize, into: &list)
+      }
     }
     // (pair, edge) is unique: one edge crosses a pair once.
     list.sort { $0.order < $1.order }
