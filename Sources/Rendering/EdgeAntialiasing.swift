@@ -452,8 +452,8 @@ enum EdgeAntialiasing {
     return (e0 * a.z + e1 * b.z + e2 * c.z) / area
   }
 
-  /// The faces that may cover a work item's segment: those of the samples at and beside its
-  /// two ends and of the edges crossing it, and every face across one of their edges.
+  /// The faces that may cover a work item's segment: those of its two samples and every face
+  /// across one of their edges, and those of the edges crossing it.
   struct Candidates {
     static var capacity: Int { 48 }
     var faces = InlineArray<48, Int32>(repeating: -1)
@@ -472,27 +472,20 @@ enum EdgeAntialiasing {
     init<Scalar: RenderScalar>(
       _ item: WorkItem, _ ws: RenderWorkspace<Scalar>, _ scene: borrowing SceneMesh
     ) {
-      let n = ws.fineSize
-      let across = item.horizontal ? SIMD2(0, 1) : SIMD2(1, 0)
-      let second = item.origin &+ (item.horizontal ? SIMD2(1, 0) : SIMD2(0, 1))
-      for end in 0..<2 {
-        let q = end == 0 ? item.origin : second
-        for k in -1...1 {
-          let r = q &+ across &* k
-          if r.x >= 0 && r.x < n && r.y >= 0 && r.y < n { insert(ws.ids[r.y * n + r.x]) }
-        }
-      }
-      for i in item.crossings {
-        let edge = scene.topology.edges[Int(ws.crossings[i].edge)]
-        insert(edge.face0)
-        if edge.faceCount > 1 { insert(edge.face1) }
-      }
+      // The samples' faces and their neighbours, then the crossing edges' faces.
+      if item.p0 >= 0 { insert(ws.ids[item.p0]) }
+      if item.p1 >= 0 { insert(ws.ids[item.p1]) }
       let seeds = count
       for i in 0..<seeds {
         let neighbours = scene.faceNeighbours[Int(faces[i])]
         insert(neighbours.x)
         insert(neighbours.y)
         insert(neighbours.z)
+      }
+      for i in item.crossings {
+        let edge = scene.topology.edges[Int(ws.crossings[i].edge)]
+        insert(edge.face0)
+        if edge.faceCount > 1 { insert(edge.face1) }
       }
     }
   }
