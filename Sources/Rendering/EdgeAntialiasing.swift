@@ -400,27 +400,22 @@ enum EdgeAntialiasing {
     let (dx, dy) = (b.x - a.x, b.y - a.y)
     // The side of the edge's line that moving towards p1 enters: sign of (B − A) × axis.
     let towardsSecond = horizontal ? -dy : dx
-    func onSecondSide(_ f: Int32) -> Bool {
-      let t = scene.triangles[Int(f)]
-      var third = t.x
-      let weld = scene.topology.weldedIndex
-      for k in 0..<3 {
-        let w = weld[Int(t[k])]
-        if w != edge.a && w != edge.b { third = t[k] }
-      }
+    let opposites = scene.edgeOpposites[Int(c.edge)]
+    // Whether the face whose third vertex is `third` lies on p1's side of the edge.
+    func onSecondSide(_ third: Int32) -> Bool {
       let p = ws.projected[Int(third)]
       let side = dx * (p.y - a.y) - dy * (p.x - a.x)
       return (side > 0) == (towardsSecond > 0)
     }
     if ws.edgeCandidate[Int(c.edge)] == EdgeKind.crease && edge.faceCount == 2 {
-      let second = onSecondSide(edge.face0)
+      let second = onSecondSide(opposites.x)
       return second ? (edge.face1, edge.face0) : (edge.face0, edge.face1)
     }
-    var front = edge.face0
+    var (front, third) = (edge.face0, opposites.x)
     if edge.faceCount == 2 && ws.facing[Int(edge.face0)] <= 0 && ws.facing[Int(edge.face1)] > 0 {
-      front = edge.face1
+      (front, third) = (edge.face1, opposites.y)
     }
-    return onSecondSide(front) ? (nil, front) : (front, nil)
+    return onSecondSide(third) ? (nil, front) : (front, nil)
   }
 
   /// `1/Z` of face `f`'s plane at `point` when the face covers it (screen barycentrics all
