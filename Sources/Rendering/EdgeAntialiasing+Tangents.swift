@@ -23,8 +23,9 @@ extension EdgeAntialiasing {
     let middle = MiddleShading(renderer: renderer, workspace: ws)
     let ray = SampleRay<Scalar>(camera: camera, chunk: chunk)
     let lightTangent: TangentVector<Scalar> = chunk.tangent(camera.light)
+    var transitions = Transitions<Scalar>()
     forEachWorkItem(ws) { item in
-      guard let transitions = transitions(ws, renderer, item) else { return }
+      fill(&transitions, ws, renderer, item)
       for i in 0..<transitions.count {
         let transition = transitions.items[i]
         let crossing = ws.crossings[transition.crossing]
@@ -114,7 +115,7 @@ extension EdgeAntialiasing {
 
   /// `ṫ` and `ω̇` of a crossing: `t = a_A + s (a_B − a_A) − from` with `s = (along − c_A) /
   /// (c_B − c_A)`, `(a, c) = (col, row)` for horizontal pairs and `(row, col)` for vertical
-  /// ones; `ω = (1 ∓ D)/2` with `D = (1 − s) D_A + s D_B`.
+  /// ones; `ω = ramp((1 ∓ D)/2)` with `D` of ``EdgeAntialiasing/direction(_:_:_:)``.
   @inline(__always)
   static func crossingTangents<Scalar: RenderScalar>(
     _ crossing: EdgeCrossing<Scalar>, horizontal: Bool, _ ws: RenderWorkspace<Scalar>,
@@ -139,12 +140,38 @@ extension EdgeAntialiasing {
       axialTangentA + s * (axialTangentB - axialTangentA) + sTangent * (axialB - axialA)
     let weld = scene.topology.weldedIndex
     let (wa, wb) = (Int(weld[a]), Int(weld[b]))
-    let ends0: SIMD4<Scalar> = tw.vertexDirection[wa]
-    let ends1: SIMD4<Scalar> = tw.vertexDirection[wb]
-    let moved: SIMD4<Scalar> = (ws.vertexDirection[wb] - ws.vertexDirection[wa]) * sTangent
-    let dTangent: SIMD4<Scalar> = moved + (1 - s) * ends0 + s * ends1
+    // D = m + (own − m) g: Ḋ = ṁ + (owṅ − ṁ) g + (own − m) ġ.
+    let meanTangent: SIMD4<Scalar> =
+      (ws.vertexDirection[wb] - ws.vertexDirection[wa]) * sTangent + (1 - s)
+      * tw.vertexDirection[wa] + s * tw.vertexDirection[wb]
+    let mean = (1 - s) * ws.vertexDirection[wa] + s * ws.vertexDirection[wb]
+    let (dx, dy) = (sb.x - sa.x, sb.y - sa.y)
+    let dxTangent = tw.column[b] - tw.column[a]
+    let dyTangent = tw.row[b] - tw.row[a]
+    let squared = dx * dx + dy * dy
+    let own = doubledCosine(dx, dy)
+    let xPart: SIMD4<Scalar> = (2 * dx) * dxTangent
+    let yPart: SIMD4<Scalar> = (2 * dy) * dyTangent
+    let ownTangent: SIMD4<Scalar> =
+      squared > 0 ? (xPart - yPart - own * (xPart + yPart)) / squared : .zero
+    let length = squared.squareRoot()
+    let lengthTangent: SIMD4<Scalar> =
+      length > 0 ? (dx * dxTangent + dy * dyTangent) / length : .zero
+    let reach = length / Scalar(cornerLength)
+    let (near, far) = (s * reach, (1 - s) * reach)
+    let g = min(1, near, far)
+    var gTangent = SIMD4<Scalar>.zero
+    if g < 1 {
+      let scale = 1 / Scalar(cornerLength)
+      gTangent =
+        near <= far
+        ? (sTangent * length + s * lengthTangent) * scale
+        : (-sTangent * length + (1 - s) * lengthTangent) * scale
+    }
+    let dTangent: SIMD4<Scalar> =
+      meanTangent + (ownTangent - meanTangent) * g + (own - mean) * gTangent
+    let d = mean + (own - mean) * g
     // Inside the ramp ω = ((1 ∓ D)/2 − a)/(1 − 2a); flat (no tangent) where it is clamped.
-    let d = (1 - s) * ws.vertexDirection[wa] + s * ws.vertexDirection[wb]
     let weight = orientationWeight(d, horizontal: horizontal)
     guard weight > 0 && weight < 1 else { return (tTangent, .zero) }
     let slope: Scalar = (horizontal ? -0.5 : 0.5) / (1 - 2 * Scalar(alignedBand))

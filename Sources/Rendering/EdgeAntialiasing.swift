@@ -7,13 +7,17 @@ import Geometry
 /// Work items are the pairs of 4-neighbours `(p0, p1)` whose segment a candidate edge crosses
 /// (silhouettes: boundary and non-manifold edges, edges between faces of opposite σ; with flat
 /// shading also creases, edges between faces of different flat colours), listed per render by
-/// walking every candidate edge along rows and columns (``EdgeCrossing``). For each pair:
+/// walking every candidate edge along rows and columns (``EdgeCrossing``); pairs reach one
+/// sample beyond the border, so border samples blend with what lies outside. For each pair:
 ///
 /// 1. **Visible transitions.** A crossing is a transition of the visible surface along the
 ///    segment unless another face covers its point in front of it. A pair with one crossing
 ///    whose edge belongs to `p0`'s or `p1`'s face or a neighbour of either is decided without
 ///    looking (nothing else can cover part of the segment without its own edge crossing it);
-///    other pairs test each crossing against the faces of its 8 × 8-sample bin.
+///    other pairs test each crossing against the faces near the pair (the two samples' faces,
+///    the faces across their edges, the crossing edges' faces): an occluder farther away in
+///    the mesh is missed (an exact search over screen bins made 64² renders 15% slower and
+///    changed no test result).
 /// 2. **Sides.** A silhouette shows its front-facing face on that face's side; what shows on
 ///    the other side (and on both sides of a crease, its two faces) is the nearest face a
 ///    little past the edge. A side's colour, for the blend into a sample, is the sample's own
@@ -27,12 +31,12 @@ import Geometry
 ///    is METHODS §1.7 step 5 (`(½ − t)(c1 − c0)` into `p0`, `(t − ½)(c0 − c1)` into `p1`).
 /// 4. **Orientation weights.** Horizontal pairs weigh a crossing by `ω = ramp((1 − D)/2)`,
 ///    vertical pairs by `ramp((1 + D)/2)`, with `ramp(x) = clamp((x − 0.15)/0.7, 0, 1)` and
-///    `D` interpolated along the edge, by the crossing's position, from the mean `cos 2φ` of
-///    the directions `φ` of the candidate edges at each end (welded vertices). The two always
-///    sum to one, so a sample's value does not jump when an edge crosses its centre; an edge
-///    within about 23° of a pair's axis gives that pair nothing (it is not even walked for it),
-///    a steeper one blends both in proportion. Where contour edges meet they share the vertex's
-///    `D`, so the weights do not jump at corners either.
+///    `D` the edge's own `cos 2φ` except within a sample of its ends, where it blends into the
+///    mean `cos 2φ` of the candidate edges at that (welded) vertex. The two always sum to one,
+///    so a sample's value does not jump when an edge crosses its centre; an edge within about
+///    23° of a pair's axis gives that pair nothing (it is not even walked for it), a steeper
+///    one blends both in proportion. Where contour edges meet they share the vertex's `D`, so
+///    the weights do not jump at corners either.
 ///
 /// METHODS §1.7 takes the front triangle's first qualifying edge and a hard slope rule
 /// (`|Δrow| ≥ |Δcol|` for horizontal pairs); both make the image jump: at every corner where
@@ -116,8 +120,9 @@ enum EdgeAntialiasing {
   ) {
     _ = ws.colour.update(fromContentsOf: ws.shaded)
     let middle = MiddleShading(renderer: renderer, workspace: ws)
+    var transitions = Transitions<Scalar>()
     forEachWorkItem(ws) { item in
-      guard let transitions = transitions(ws, renderer, item) else { return }
+      fill(&transitions, ws, renderer, item)
       for i in 0..<transitions.count {
         let transition = transitions.items[i]
         let (target, amount) =
@@ -138,12 +143,13 @@ enum EdgeAntialiasing {
     }
   }
 
-  /// The colour of `face` for the blend into sample `target`: the sample's own point-sampled
-  /// colour when `own` (the side is the sample's), else the face's shading at the transition's
-  /// point `at` (barycentrics clamped), or the background. The far side's colour where the
-  /// edge is keeps a sample's value continuous both when the edge crosses the sample's centre
-  /// (the point is then the centre) and when two transitions merge at a vertex (both sides are
-  /// then evaluated at the vertex).
+  /// The colour of `face` for the blend into sample `target`.
+  ///
+  /// The sample's own point-sampled colour when `own` (the side is the sample's), else the
+  /// face's shading at the transition's point `at` (barycentrics clamped), or the background.
+  /// The far side's colour where the edge is keeps a sample's value continuous both when the
+  /// edge crosses the sample's centre (the point is then the centre) and when two transitions
+  /// merge at a vertex (both sides are then evaluated at the vertex).
   @inline(__always)
   static func colour<Scalar: RenderScalar>(
     _ face: Int32, own: Bool, _ target: Int, at point: SIMD2<Scalar>,
@@ -205,20 +211,83 @@ enum EdgeAntialiasing {
     _ c: EdgeCrossing<Scalar>, horizontal: Bool, _ ws: RenderWorkspace<Scalar>,
     _ scene: SceneMesh
   ) -> Scalar {
+    orientationWeight(direction(c, ws, scene), horizontal: horizontal)
+  }
+
+  /// Within this many samples of a vertex an edge's direction blends into the vertex's.
+  static var cornerLength: Double { 1 }
+
+  /// `D = cos 2φ` at a crossing: `m + (own − m) g` with `own` the edge's own `cos 2φ`, `m` the
+  /// vertex means interpolated by the crossing's position `s`, and `g = min(1, s·len/L,
+  /// (1 − s)·len/L)` (`len` the edge's screen length, `L` = ``cornerLength``): the edge's own
+  /// direction away from its ends, its vertices' at them.
+  @inline(__always)
+  static func direction<Scalar: RenderScalar>(
+    _ c: EdgeCrossing<Scalar>, _ ws: RenderWorkspace<Scalar>, _ scene: SceneMesh
+  ) -> Scalar {
     let ends = scene.edgeVertices[Int(c.edge)]
+    let a = ws.projected[Int(ends.x)]
+    let b = ws.projected[Int(ends.y)]
+    let (dx, dy) = (b.x - a.x, b.y - a.y)
+    let own = doubledCosine(dx, dy)
+    let length = (dx * dx + dy * dy).squareRoot()
     let weld = scene.topology.weldedIndex
-    let d =
+    let mean =
       (1 - c.s) * ws.vertexDirection[Int(weld[Int(ends.x)])] + c.s
       * ws.vertexDirection[Int(weld[Int(ends.y)])]
-    return orientationWeight(d, horizontal: horizontal)
+    let reach = length / Scalar(cornerLength)
+    let g = min(1, c.s * reach, (1 - c.s) * reach)
+    return mean + (own - mean) * g
+  }
+
+  /// Which smooth piece a transition's blend is on (its derivative jumps between pieces).
+  ///
+  /// The branch of `g` in ``direction(_:_:_:)``, whether the orientation ramp is clamped, and
+  /// which barycentrics the far side's colour clamps. Tests compare it across difference steps.
+  static func branch<Scalar: RenderScalar>(
+    of transition: Transition<Scalar>, _ item: WorkItem, count: Int, index: Int,
+    _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>
+  ) -> Int {
+    let c = ws.crossings[transition.crossing]
+    let ends = renderer.scene.edgeVertices[Int(c.edge)]
+    let a = ws.projected[Int(ends.x)]
+    let b = ws.projected[Int(ends.y)]
+    let reach =
+      ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot() / Scalar(cornerLength)
+    let (near, far) = (c.s * reach, (1 - c.s) * reach)
+    var code = min(near, far) >= 1 ? 0 : (near <= far ? 1 : 2)
+    let w = transition.weight
+    code = code * 3 + (w <= 0 ? 0 : (w >= 1 ? 1 : 2))
+    let target = transition.t < 0.5 ? item.p0 : item.p1
+    let middle = MiddleShading(renderer: renderer, workspace: ws)
+    let at = point(item, transition.t)
+    for (face, own) in [
+      (transition.after, target == item.p1 && index == count - 1),
+      (transition.before, target == item.p0 && index == 0),
+    ] where !own && face >= 0 {
+      code = code * 8 + middle.clampPattern(face: Int(face), at: at)
+    }
+    return code
   }
 
   /// The visible transitions of a work item, or `nil` when none.
   static func transitions<Scalar: RenderScalar>(
     _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>, _ item: WorkItem
   ) -> Transitions<Scalar>? {
-    let scene = renderer.scene
     var result = Transitions<Scalar>()
+    fill(&result, ws, renderer, item)
+    return result.count > 0 ? result : nil
+  }
+
+  /// Writes the visible transitions of a work item into `result` (emptied first; none leaves
+  /// it empty): the pass's hot path, with no copies of the list.
+  @inline(__always)
+  static func fill<Scalar: RenderScalar>(
+    _ result: inout Transitions<Scalar>, _ ws: RenderWorkspace<Scalar>,
+    _ renderer: Renderer<Scalar>, _ item: WorkItem
+  ) {
+    let scene = renderer.scene
+    result.count = 0
     // The samples' faces (−1: background; −2: a virtual sample beyond the border).
     let id0: Int32 = item.p0 >= 0 ? ws.ids[item.p0] : -2
     let id1: Int32 = item.p1 >= 0 ? ws.ids[item.p1] : -2
@@ -251,12 +320,12 @@ enum EdgeAntialiasing {
       weighted = true
       break
     }
-    guard weighted else { return nil }
+    guard weighted else { return }
     if item.crossings.count == 1 && id0 > -2 && id1 > -2 && id0 != id1 {
       let c = ws.crossings[item.crossings.lowerBound]
       if touches(edge: Int(c.edge), id0, id1, scene) {
         result.append(transition(item.crossings.lowerBound, first: true, last: true))
-        return result
+        return
       }
     }
     // Visibility: crossings sorted by position, each tested against the samples' faces and
@@ -310,7 +379,6 @@ enum EdgeAntialiasing {
     for k in 0..<visibleCount {
       result.append(transition(visible[k], first: k == 0, last: k == visibleCount - 1))
     }
-    return result.count > 0 ? result : nil
   }
 
   /// Whether edge `e` belongs to face `id0` or `id1`, or to a face across one of their edges.
@@ -535,6 +603,24 @@ struct MiddleShading<Scalar: RenderScalar> {
     for i in 0..<3 where raw[i] > 0 && raw[i] < 1 { free[i] = 1 }
     let total = clamped.sum()
     return (clamped / total, free, total)
+  }
+
+  /// Which of face `f`'s perspective-correct weights at `point` are clearly clamped (bit i:
+  /// `μ_i` below −1e-7 or above 1 + 1e-7; a weight on the boundary counts as free).
+  func clampPattern(face f: Int, at point: SIMD2<Scalar>) -> Int {
+    let t = renderer.scene.triangles[f]
+    let a = ws.projected[Int(t.x)]
+    let b = ws.projected[Int(t.y)]
+    let c = ws.projected[Int(t.z)]
+    let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+    guard area != 0 else { return 0 }
+    let l0 = ((b.x - point.x) * (c.y - point.y) - (b.y - point.y) * (c.x - point.x)) / area
+    let l1 = ((c.x - point.x) * (a.y - point.y) - (c.y - point.y) * (a.x - point.x)) / area
+    let weighted = SIMD3(l0 * a.z, l1 * b.z, (1 - l0 - l1) * c.z)
+    let raw = weighted / weighted.sum()
+    var pattern = 0
+    for i in 0..<3 where raw[i] < -1e-7 || raw[i] > 1 + 1e-7 { pattern |= 1 << i }
+    return pattern
   }
 
   /// The colour of face `f` at `point`.

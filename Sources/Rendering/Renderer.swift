@@ -328,13 +328,15 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       let b = ws.projected[Int(ends.y)]
       let da = ws.vertexDirection[Int(weld[Int(ends.x)])]
       let db = ws.vertexDirection[Int(weld[Int(ends.y)])]
+      let own = EdgeAntialiasing.doubledCosine(b.x - a.x, b.y - a.y)
       for orientation in 0..<2 {
         let horizontal = orientation == 0
-        // The weight is linear in D along the edge before its clamp: zero at both ends, zero
-        // throughout.
+        // D along the edge mixes the two vertex means and the edge's own direction, and the
+        // weight is monotone in D: zero for all three, zero throughout.
         guard
           EdgeAntialiasing.orientationWeight(da, horizontal: horizontal) > 0
             || EdgeAntialiasing.orientationWeight(db, horizontal: horizontal) > 0
+            || EdgeAntialiasing.orientationWeight(own, horizontal: horizontal) > 0
         else { continue }
         EdgeCrossing.walk(
           edge: e, a, b, horizontal: horizontal, gridSize: ws.fineSize, into: &list)
