@@ -1,88 +1,129 @@
+import Geometry
+
 extension EdgeAntialiasing {
-  /// The tangent of the edge pass (METHODS §1.7 step 6, for the interval weights of step 3).
+  /// The tangent of the edge pass (METHODS §1.7 step 6, for the transitions and orientation
+  /// weights of ``EdgeAntialiasing``).
   ///
   /// `tw.colour = tw.shaded +` the derivative of every blend, with the same work items and
-  /// crossings as the forward pass (``apply(renderer:workspace:)``):
+  /// transitions as the forward pass (``apply(renderer:workspace:)``): for a transition into
+  /// `p0` (`t < ½`) with weight `ω` and colour step `ΔC`,
   ///
-  ///     out'(p0) += ẇ0 (c1 − c0) + w0 (ċ1 − ċ0)
-  ///     out'(p1) += ẇ1 (c0 − c1) + w1 (ċ0 − ċ1)
+  ///     out'(p0) += ω̇ (½ − t) ΔC − ω ṫ ΔC + ω (½ − t) ΔĊ
   ///
-  /// where `ẇ` follows from the crossings' `ṫ` (each crossing inside `[0, ½]` or `[½, 1]` moves
-  /// one end of an interval) and `ṫ` differentiates the crossing formula through the edge
-  /// endpoints' screen tangents; `ċ` are the point-sampled colours' tangents. With one crossing
-  /// this is `(½ − t)(ċ1 − ċ0) − ṫ (c1 − c0)` into `p0` when `t < ½`, else
-  /// `(t − ½)(ċ0 − ċ1) + ṫ (c0 − c1)` into `p1`.
+  /// and likewise into `p1`. `ṫ` differentiates the crossing formula through the edge
+  /// endpoints' screen tangents; `ω̇` the interpolated direction through the crossing's
+  /// position along the edge and the endpoints' mean directions; `Ċ` are the point-sampled
+  /// colours' tangents, or a third face's shading tangent at the segment's midpoint.
   static func applyTangents<Scalar: RenderScalar>(
     renderer: Renderer<Scalar>, workspace ws: RenderWorkspace<Scalar>,
-    tangents tw: TangentWorkspace<Scalar>
+    tangents tw: TangentWorkspace<Scalar>, camera: TangentCamera, chunk: TangentChunk
   ) {
     _ = tw.colour.update(fromContentsOf: tw.shaded)
+    directionTangents(renderer, ws, tw)
+    let middle = MiddleShading(renderer: renderer, workspace: ws)
+    let ray = SampleRay<Scalar>(camera: camera, chunk: chunk)
+    let lightTangent: TangentVector<Scalar> = chunk.tangent(camera.light)
+    var transitions = Transitions<Scalar>()
     forEachWorkItem(ws) { item in
-      guard let crossings = crossings(ws, renderer, item) else { return }
-      blendTangent(ws, tw, renderer, item, crossings)
+      fill(&transitions, ws, renderer, item)
+      for i in 0..<transitions.count {
+        let transition = transitions.items[i]
+        let crossing = ws.crossings[transition.crossing]
+        let target = transition.t < 0.5 ? item.p0 : item.p1
+        guard target >= 0 else { continue }
+        let at = point(item, transition.t)
+        let (tTangent, weightTangent) = crossingTangents(
+          crossing, horizontal: item.horizontal, ws, tw, renderer)
+        let ownAfter = target == item.p1 && i == transitions.count - 1
+        let ownBefore = target == item.p0 && i == 0
+        let after = colour(transition.after, own: ownAfter, target, at: at, ws, middle)
+        let before = colour(transition.before, own: ownBefore, target, at: at, ws, middle)
+        let step = after - before
+        let motion = Motion(tangent: tTangent, horizontal: item.horizontal)
+        let afterTangent = colourTangent(
+          transition.after, own: ownAfter, target, at: at, moving: motion, ws, tw, middle, ray,
+          lightTangent)
+        let beforeTangent = colourTangent(
+          transition.before, own: ownBefore, target, at: at, moving: motion, ws, tw, middle, ray,
+          lightTangent)
+        let w = transition.weight
+        let (sign, distance): (Scalar, Scalar) =
+          transition.t < 0.5 ? (1, 0.5 - transition.t) : (-1, transition.t - 0.5)
+        // d[sign · ω · distance · ΔC], with d(distance) = ∓ṫ.
+        let distanceTangent = transition.t < 0.5 ? -tTangent : tTangent
+        let factorTangent = weightTangent * distance + w * distanceTangent
+        for c in 0..<3 {
+          tw.colour[3 * target + c] +=
+            sign * (factorTangent * step[c] + w * distance * (afterTangent[c] - beforeTangent[c]))
+        }
+      }
     }
   }
 
-  /// The tangent of one work item's blend.
-  @inline(__always)
-  static func blendTangent<Scalar: RenderScalar>(
-    _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>, _ renderer: Renderer<Scalar>,
-    _ item: WorkItem<Scalar>, _ crossings: Crossings<Scalar>
+  /// The motion of a point along a pair's axis: `ṫ` samples per parameter lane.
+  struct Motion<Scalar: RenderScalar> {
+    var tangent: SIMD4<Scalar>
+    var horizontal: Bool
+  }
+
+  /// The tangent of ``colour(_:own:_:at:_:_:)`` (RGB, one lane per parameter), with the point
+  /// moving along the pair's axis as the crossing does.
+  static func colourTangent<Scalar: RenderScalar>(
+    _ face: Int32, own: Bool, _ target: Int, at point: SIMD2<Scalar>, moving motion: Motion<Scalar>,
+    _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>,
+    _ middle: MiddleShading<Scalar>, _ ray: SampleRay<Scalar>,
+    _ lightTangent: TangentVector<Scalar>
+  ) -> InlineArray<3, SIMD4<Scalar>> {
+    var result = InlineArray<3, SIMD4<Scalar>>(repeating: .zero)
+    if own {
+      for c in 0..<3 { result[c] = tw.shaded[3 * target + c] }
+      return result
+    }
+    guard face >= 0 else { return result }
+    return middle.colourTangent(
+      face: Int(face), at: point, moving: motion, ray: ray, tangents: tw,
+      lightTangent: lightTangent)
+  }
+
+  /// Per welded vertex, the tangent of the mean `cos 2φ` of its candidate edges.
+  static func directionTangents<Scalar: RenderScalar>(
+    _ renderer: Renderer<Scalar>, _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>
   ) {
-    let (p0, p1, along, horizontal) = (item.p0, item.p1, item.along, item.horizontal)
-    let (w0, w1) = crossings.weights
-    // ẇ: walk the intervals as `weights` does, moving each end that lies strictly inside the
-    // half it is measured in.
-    var w0Tangent = SIMD4<Scalar>.zero
-    var w1Tangent = SIMD4<Scalar>.zero
-    var start: Scalar = 0
-    var startTangent = SIMD4<Scalar>.zero
-    for i in 0...crossings.count {
-      let end: Scalar
-      let endTangent: SIMD4<Scalar>
-      if i < crossings.count {
-        end = crossings.items[i].t
-        endTangent = crossingTangent(
-          crossings.items[i], ws, tw, renderer, along: along, horizontal: horizontal)
-      } else {
-        end = 1
-        endTangent = .zero
+    let scene = renderer.scene
+    let weld = scene.topology.weldedIndex
+    for v in 0..<scene.topology.weldedCount { tw.vertexDirection[v] = .zero }
+    for e in ws.candidateEdges {
+      let ends = scene.edgeVertices[Int(e)]
+      let (a, b) = (Int(ends.x), Int(ends.y))
+      let dx = ws.projected[b].x - ws.projected[a].x
+      let dy = ws.projected[b].y - ws.projected[a].y
+      let squared = dx * dx + dy * dy
+      guard squared > 0 else { continue }
+      let dxTangent = tw.column[b] - tw.column[a]
+      let dyTangent = tw.row[b] - tw.row[a]
+      let u = (dx * dx - dy * dy) / squared
+      // u = (dx² − dy²)/L: u̇ = [2dx ḋx − 2dy ḋy − u (2dx ḋx + 2dy ḋy)] / L.
+      let xPart: SIMD4<Scalar> = (2 * dx) * dxTangent
+      let yPart: SIMD4<Scalar> = (2 * dy) * dyTangent
+      let tangent: SIMD4<Scalar> = (xPart - yPart - u * (xPart + yPart)) / squared
+      for end in 0..<2 {
+        let v = Int(weld[end == 0 ? a : b])
+        tw.vertexDirection[v] += tangent / Scalar(ws.vertexEdgeCount[v])
       }
-      if i % 2 == 1 {
-        // |[start, end] ∩ [0, ½]|
-        if min(end, 0.5) > start {
-          if end < 0.5 { w0Tangent += endTangent }
-          w0Tangent -= startTangent
-        }
-      } else {
-        // |[start, end] ∩ [½, 1]|
-        if end > max(start, 0.5) {
-          w1Tangent += endTangent
-          if start > 0.5 { w1Tangent -= startTangent }
-        }
-      }
-      start = end
-      startTangent = endTangent
-    }
-    for c in 0..<3 {
-      let difference = ws.shaded[3 * p1 + c] - ws.shaded[3 * p0 + c]
-      let differenceTangent = tw.shaded[3 * p1 + c] - tw.shaded[3 * p0 + c]
-      tw.colour[3 * p0 + c] += w0Tangent * difference + w0 * differenceTangent
-      tw.colour[3 * p1 + c] -= w1Tangent * difference + w1 * differenceTangent
     }
   }
 
-  /// `ṫ` of a crossing: the derivative of `t = a_A + (along − c_A)(a_B − a_A)/(c_B − c_A) −
-  /// from`, with `(a, c) = (col, row)` for horizontal pairs and `(row, col)` for vertical ones.
+  /// `ṫ` and `ω̇` of a crossing: `t = a_A + s (a_B − a_A) − from` with `s = (along − c_A) /
+  /// (c_B − c_A)`, `(a, c) = (col, row)` for horizontal pairs and `(row, col)` for vertical
+  /// ones; `ω = ramp((1 ∓ D)/2)` with `D` of ``EdgeAntialiasing/direction(_:_:_:)``.
   @inline(__always)
-  static func crossingTangent<Scalar: RenderScalar>(
-    _ crossing: Crossing<Scalar>, _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>,
-    _ renderer: Renderer<Scalar>, along: Scalar, horizontal: Bool
-  ) -> SIMD4<Scalar> {
-    let triangle = renderer.scene.triangles[Int(crossing.face)]
-    let edge = Int(crossing.edge)
-    let a = Int(triangle[edge])
-    let b = Int(triangle[(edge + 1) % 3])
+  static func crossingTangents<Scalar: RenderScalar>(
+    _ crossing: EdgeCrossing<Scalar>, horizontal: Bool, _ ws: RenderWorkspace<Scalar>,
+    _ tw: TangentWorkspace<Scalar>, _ renderer: Renderer<Scalar>
+  ) -> (t: SIMD4<Scalar>, weight: SIMD4<Scalar>) {
+    let scene = renderer.scene
+    let ends = scene.edgeVertices[Int(crossing.edge)]
+    let (a, b) = (Int(ends.x), Int(ends.y))
     let sa = ws.projected[a]
     let sb = ws.projected[b]
     let (axialA, acrossA, axialB, acrossB) =
@@ -92,9 +133,101 @@ extension EdgeAntialiasing {
       ? (tw.column[a], tw.row[a], tw.column[b], tw.row[b])
       : (tw.row[a], tw.column[a], tw.row[b], tw.column[b])
     let dAcross = acrossB - acrossA
-    let ratio = (axialB - axialA) / dAcross
-    let ratioTangent =
-      ((axialTangentB - axialTangentA) - ratio * (acrossTangentB - acrossTangentA)) / dAcross
-    return axialTangentA - ratio * acrossTangentA + (along - acrossA) * ratioTangent
+    let s = crossing.s
+    // s = (along − c_A)/Δc: ṡ = (−ċ_A − s Δċ)/Δc.
+    let sTangent = (-acrossTangentA - s * (acrossTangentB - acrossTangentA)) / dAcross
+    let tTangent =
+      axialTangentA + s * (axialTangentB - axialTangentA) + sTangent * (axialB - axialA)
+    let weld = scene.topology.weldedIndex
+    let (wa, wb) = (Int(weld[a]), Int(weld[b]))
+    // D = m + (own − m) g: Ḋ = ṁ + (owṅ − ṁ) g + (own − m) ġ.
+    let meanTangent: SIMD4<Scalar> =
+      (ws.vertexDirection[wb] - ws.vertexDirection[wa]) * sTangent + (1 - s)
+      * tw.vertexDirection[wa] + s * tw.vertexDirection[wb]
+    let mean = (1 - s) * ws.vertexDirection[wa] + s * ws.vertexDirection[wb]
+    let (dx, dy) = (sb.x - sa.x, sb.y - sa.y)
+    let dxTangent = tw.column[b] - tw.column[a]
+    let dyTangent = tw.row[b] - tw.row[a]
+    let squared = dx * dx + dy * dy
+    let own = doubledCosine(dx, dy)
+    let xPart: SIMD4<Scalar> = (2 * dx) * dxTangent
+    let yPart: SIMD4<Scalar> = (2 * dy) * dyTangent
+    let ownTangent: SIMD4<Scalar> =
+      squared > 0 ? (xPart - yPart - own * (xPart + yPart)) / squared : .zero
+    let length = squared.squareRoot()
+    let lengthTangent: SIMD4<Scalar> =
+      length > 0 ? (dx * dxTangent + dy * dyTangent) / length : .zero
+    let reach = length / Scalar(cornerLength)
+    let (near, far) = (s * reach, (1 - s) * reach)
+    let g = min(1, near, far)
+    var gTangent = SIMD4<Scalar>.zero
+    if g < 1 {
+      let scale = 1 / Scalar(cornerLength)
+      gTangent =
+        near <= far
+        ? (sTangent * length + s * lengthTangent) * scale
+        : (-sTangent * length + (1 - s) * lengthTangent) * scale
+    }
+    let dTangent: SIMD4<Scalar> =
+      meanTangent + (ownTangent - meanTangent) * g + (own - mean) * gTangent
+    let d = mean + (own - mean) * g
+    // Inside the ramp ω = ((1 ∓ D)/2 − a)/(1 − 2a); flat (no tangent) where it is clamped.
+    let weight = orientationWeight(d, horizontal: horizontal)
+    guard weight > 0 && weight < 1 else { return (tTangent, .zero) }
+    let slope: Scalar = (horizontal ? -0.5 : 0.5) / (1 - 2 * Scalar(alignedBand))
+    return (tTangent, dTangent * slope)
+  }
+}
+
+extension MiddleShading {
+  /// The tangent of ``colour(face:at:)`` with the point moving on screen as `motion` says: the
+  /// perspective-correct weights through the moving ray through the point (as the interior
+  /// term, plus the ray's turn with the point), the clamp and renormalisation, and the
+  /// smooth-shading chain; the flat colour's tangent with flat shading.
+  func colourTangent(
+    face f: Int, at point: SIMD2<Scalar>, moving motion: EdgeAntialiasing.Motion<Scalar>,
+    ray: SampleRay<Scalar>, tangents tw: TangentWorkspace<Scalar>,
+    lightTangent: TangentVector<Scalar>
+  ) -> InlineArray<3, SIMD4<Scalar>> {
+    var result = InlineArray<3, SIMD4<Scalar>>(repeating: .zero)
+    if renderer.settings.shading == .flat {
+      for c in 0..<3 { result[c] = tw.flatColour[3 * f + c] }
+      return result
+    }
+    let (mu, free, total) = weights(face: f, at: point)
+    let n = Scalar(ws.fineSize)
+    // u = (col + ½)·2/n − 1 and v = 1 − (row + ½)·2/n move with the point.
+    let move = motion.tangent * (2 / n)
+    let pTangent = ray.hitTangent(
+      u: (point.x + 0.5) * 2 / n - 1, v: 1 - (point.y + 0.5) * 2 / n, face: f,
+      renderer: renderer, tangents: tw, uTangent: motion.horizontal ? move : .zero,
+      vTangent: motion.horizontal ? .zero : -move)
+    let gradients = renderer.barycentricGradients
+    var raw = InlineArray<3, SIMD4<Scalar>>(repeating: .zero)
+    raw[0] = pTangent.dot(gradients[2 * f])
+    raw[1] = pTangent.dot(gradients[2 * f + 1])
+    raw[2] = -raw[0] - raw[1]
+    // μ = clamp(μ_raw)/Σ: μ̇ = (free ⊙ μ̇_raw − μ Σ free ⊙ μ̇_raw)/Σ.
+    var freeSum = SIMD4<Scalar>.zero
+    for i in 0..<3 { freeSum += free[i] * raw[i] }
+    var muTangent = InlineArray<3, SIMD4<Scalar>>(repeating: .zero)
+    for i in 0..<3 { muTangent[i] = (free[i] * raw[i] - mu[i] * freeSum) / total }
+    let (n0, n1, n2) = normals(f)
+    let normal = mu[0] * n0 + mu[1] * n1 + mu[2] * n2
+    let squared = dot(normal, normal)
+    let facing = Scalar(ws.facing[f])
+    let along = dot(normal, light)
+    guard squared > 0, facing * along > 0 else { return result }
+    let length = squared.squareRoot()
+    let normalTangent = TangentVector(
+      x: muTangent[0] * n0.x + muTangent[1] * n1.x + muTangent[2] * n2.x,
+      y: muTangent[0] * n0.y + muTangent[1] * n1.y + muTangent[2] * n2.y,
+      z: muTangent[0] * n0.z + muTangent[1] * n1.z + muTangent[2] * n2.z)
+    let turned: SIMD4<Scalar> = (normalTangent.dot(light) + lightTangent.dot(normal)) / length
+    let stretched: SIMD4<Scalar> = normalTangent.dot(normal) * (along / (squared * length))
+    let change: SIMD4<Scalar> = (facing * diffuse) * (turned - stretched)
+    let albedo = renderer.albedo[f]
+    for c in 0..<3 { result[c] = change * albedo[c] }
+    return result
   }
 }

@@ -23,22 +23,24 @@ final class RenderWorkspace<Scalar: RenderScalar> {
   // Per vertex: `(ceil col, floor col, ceil row, floor row)` of the screen position clamped to
   // [−1, fineSize], so a triangle's range of covered pixel centres is integer min/max.
   let pixelBounds: UnsafeMutableBufferPointer<SIMD4<Int32>>
-  // Per face: sign of the consistently oriented normal towards the eye, flat colour, and the
-  // mask of local edges that are edge-pass candidates (bit k: silhouette or crease; bit 4 + k:
-  // silhouette).
+  // Per face: sign of the consistently oriented normal towards the eye and flat colour.
   let facing: UnsafeMutableBufferPointer<Int8>
   let flatColour: UnsafeMutableBufferPointer<SIMD3<Scalar>>
-  let edgeMask: UnsafeMutableBufferPointer<UInt8>
   // Per edge: its ``EdgeKind`` at this pose.
   let edgeCandidate: UnsafeMutableBufferPointer<UInt8>
-  // Where silhouette edges cross neighbouring samples' segments (the edge pass's work list,
-  // sorted by pair), and whether flat shading's creases are candidates too.
-  var silhouetteCrossings: [SilhouetteCrossing<Scalar>] = []
-  // The silhouette edges (indices into the topology's edges) at this pose.
-  var silhouetteEdges: [Int32] = []
-  var hasCreases = false
+  // Per welded vertex: the mean `cos 2φ` of the directions of the candidate edges at it (the
+  // edge pass's orientation weights), and how many there are.
+  let vertexDirection: UnsafeMutableBufferPointer<Scalar>
+  let vertexEdgeCount: UnsafeMutableBufferPointer<Int32>
+  // The candidate edges in front of the near plane at this pose (topology edge indices), and
+  // where they cross neighbouring samples' segments (the edge pass's work list, sorted by pair).
+  var candidateEdges: [Int32] = []
+  var crossings: [EdgeCrossing<Scalar>] = []
+  // The light of the current view and its unit direction (world).
+  var light = Light()
+  var lightDirection = SIMD3<Double>(0, 1, 0)
 
-  init(fineSize: Int, vertexCount: Int, faceCount: Int, edgeCount: Int) {
+  init(fineSize: Int, vertexCount: Int, faceCount: Int, edgeCount: Int, weldedCount: Int) {
     func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
       let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
       buffer.initialize(repeating: value)
@@ -57,8 +59,9 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     pixelBounds = make(vertexCount, .zero)
     facing = make(faceCount, 0)
     flatColour = make(faceCount, .zero)
-    edgeMask = make(faceCount, 0)
     edgeCandidate = make(edgeCount, EdgeKind.none)
+    vertexDirection = make(max(weldedCount, 1), 0)
+    vertexEdgeCount = make(max(weldedCount, 1), 0)
   }
 
   deinit {
@@ -73,8 +76,9 @@ final class RenderWorkspace<Scalar: RenderScalar> {
     pixelBounds.deallocate()
     facing.deallocate()
     flatColour.deallocate()
-    edgeMask.deallocate()
     edgeCandidate.deallocate()
+    vertexDirection.deallocate()
+    vertexEdgeCount.deallocate()
   }
 
   /// Fine-grid screen position `(col, row)` of vertex `i`.

@@ -66,7 +66,7 @@ extension Renderer {
   func makeTangentWorkspace() -> TangentWorkspace<Scalar> {
     TangentWorkspace(
       fineSize: settings.size * settings.supersampling, vertexCount: scene.vertexCount,
-      faceCount: scene.triangleCount)
+      faceCount: scene.triangleCount, weldedCount: scene.topology.weldedCount)
   }
 
   @_specialize(where Scalar == Float)
@@ -103,7 +103,8 @@ extension Renderer {
         }
         tangentShadingStage(camera, chunk, light, ws, tw)
         if edges && !omitsEdgeTangents {
-          EdgeAntialiasing.applyTangents(renderer: self, workspace: ws, tangents: tw)
+          EdgeAntialiasing.applyTangents(
+            renderer: self, workspace: ws, tangents: tw, camera: camera, chunk: chunk)
         } else {
           _ = tw.colour.update(fromContentsOf: tw.shaded)
         }
@@ -204,14 +205,7 @@ extension Renderer {
     let diffuse = Scalar(lightSettings.diffuse)
     let light = Scalar.vector(camera.light.value)
     let lightTangent: TangentVector<Scalar> = chunk.tangent(camera.light)
-    let eyeTangent: TangentVector<Scalar> = chunk.tangent(camera.eye)
-    let basis = camera.rayBasis
-    let a = Scalar.vector(basis.a.value)
-    let b = Scalar.vector(basis.b.value)
-    let z = Scalar.vector(camera.zAxis.value)
-    let aTangent: TangentVector<Scalar> = chunk.tangent(basis.a)
-    let bTangent: TangentVector<Scalar> = chunk.tangent(basis.b)
-    let zTangent: TangentVector<Scalar> = chunk.tangent(camera.zAxis)
+    let ray = SampleRay<Scalar>(camera: camera, chunk: chunk)
     let step = 2 / Scalar(n)
     scene.triangles.withUnsafeBufferPointer { triangles in
       vertexNormals.withUnsafeBufferPointer { normals in
@@ -231,23 +225,9 @@ extension Renderer {
               out[3 * p + 2] = tw.flatColour[3 * id + 2]
               continue
             }
-            // The ray through the sample centre: D = u·A + v·B + z_c (world), and its tangent.
             let u = (Scalar(p % n) + 0.5) * step - 1
             let v = 1 - (Scalar(p / n) + 0.5) * step
-            let d = u * a + v * b + z
-            let dTangent = TangentVector(
-              x: u * aTangent.x + v * bTangent.x + zTangent.x,
-              y: u * aTangent.y + v * bTangent.y + zTangent.y,
-              z: u * aTangent.z + v * bTangent.z + zTangent.z)
-            // The hit point P = C + s·D with s = N·(V0 − C) / N·D, and Ṗ = Ċ + ṡ D + s Ḋ.
-            let normal = planeNormals[id]
-            let nd = dot(normal, d)
-            let s = tw.planeOffset[id] / nd
-            let sTangent = (tw.planeOffsetTangent[id] - s * dTangent.dot(normal)) / nd
-            let pTangent = TangentVector(
-              x: eyeTangent.x + sTangent * d.x + s * dTangent.x,
-              y: eyeTangent.y + sTangent * d.y + s * dTangent.y,
-              z: eyeTangent.z + sTangent * d.z + s * dTangent.z)
+            let pTangent = ray.hitTangent(u: u, v: v, face: id, renderer: self, tangents: tw)
             // μ̇_i = ∂μ_i/∂P · Ṗ (the triangle is fixed in the world).
             let mu0Tangent = pTangent.dot(gradients[2 * id])
             let mu1Tangent = pTangent.dot(gradients[2 * id + 1])
@@ -315,5 +295,52 @@ extension Renderer {
       }
     }
     return planes.map { RenderedImage(size: size, pixels: $0) }
+  }
+}
+
+/// The ray through a fixed screen point and its tangent: `D = u·A + v·B + z_c` (world) for
+/// normalised device coordinates `(u, v)`, with `(A, B)` the camera's ray basis.
+struct SampleRay<Scalar: RenderScalar> {
+  let a: SIMD3<Scalar>
+  let b: SIMD3<Scalar>
+  let z: SIMD3<Scalar>
+  let aTangent: TangentVector<Scalar>
+  let bTangent: TangentVector<Scalar>
+  let zTangent: TangentVector<Scalar>
+  let eyeTangent: TangentVector<Scalar>
+
+  init(camera: TangentCamera, chunk: TangentChunk) {
+    let basis = camera.rayBasis
+    a = Scalar.vector(basis.a.value)
+    b = Scalar.vector(basis.b.value)
+    z = Scalar.vector(camera.zAxis.value)
+    aTangent = chunk.tangent(basis.a)
+    bTangent = chunk.tangent(basis.b)
+    zTangent = chunk.tangent(camera.zAxis)
+    eyeTangent = chunk.tangent(camera.eye)
+  }
+
+  /// `Ṗ` of the point where the ray through `(u, v)` meets face `id`'s plane: `P = C + s·D`
+  /// with `s = N·(V0 − C) / N·D`, so `Ṗ = Ċ + ṡ D + s Ḋ`; `Ḋ` includes `u̇ A + v̇ B` when the
+  /// screen point itself moves.
+  @inline(__always)
+  func hitTangent(
+    u: Scalar, v: Scalar, face id: Int, renderer: Renderer<Scalar>,
+    tangents tw: TangentWorkspace<Scalar>, uTangent: SIMD4<Scalar> = .zero,
+    vTangent: SIMD4<Scalar> = .zero
+  ) -> TangentVector<Scalar> {
+    let d = u * a + v * b + z
+    let dTangent = TangentVector(
+      x: u * aTangent.x + v * bTangent.x + zTangent.x + uTangent * a.x + vTangent * b.x,
+      y: u * aTangent.y + v * bTangent.y + zTangent.y + uTangent * a.y + vTangent * b.y,
+      z: u * aTangent.z + v * bTangent.z + zTangent.z + uTangent * a.z + vTangent * b.z)
+    let normal = renderer.planeNormals[id]
+    let nd = dot(normal, d)
+    let s = tw.planeOffset[id] / nd
+    let sTangent = (tw.planeOffsetTangent[id] - s * dTangent.dot(normal)) / nd
+    return TangentVector(
+      x: eyeTangent.x + sTangent * d.x + s * dTangent.x,
+      y: eyeTangent.y + sTangent * d.y + s * dTangent.y,
+      z: eyeTangent.z + sTangent * d.z + s * dTangent.z)
   }
 }

@@ -168,7 +168,8 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   func makeWorkspace() -> RenderWorkspace<Scalar> {
     RenderWorkspace(
       fineSize: settings.size * settings.supersampling, vertexCount: scene.vertexCount,
-      faceCount: scene.triangleCount, edgeCount: scene.topology.edges.count)
+      faceCount: scene.triangleCount, edgeCount: scene.topology.edges.count,
+      weldedCount: scene.topology.weldedCount)
   }
 
   /// Runs every stage up to the fine-grid colour for one view; `edgeCandidates` also marks
@@ -182,6 +183,8 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     precondition(view.problem == nil, "Renderer: \(view.problem ?? "")")
     let camera = view.camera(settings)
     let light = view.light(settings)
+    ws.light = light
+    ws.lightDirection = Self.lightDirection(light, camera)
     vertexStage(camera, ws)
     let soft = settings.soft != nil
     faceStage(
@@ -222,8 +225,8 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
 
   // MARK: Face stage
 
-  /// Per-face eye-facing signs, flat colours and (when `edgeCandidates`) the silhouette-edge
-  /// masks of the edge pass.
+  /// Per-face eye-facing signs, flat colours and (when `edgeCandidates`) the edge pass's
+  /// candidate edges and their crossings.
   func faceStage(
     _ camera: Camera, _ lightSettings: Light, _ ws: RenderWorkspace<Scalar>, edgeCandidates: Bool
   ) {
@@ -252,73 +255,96 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         }
       }
     }
-    ws.hasCreases = flat && !omitsCreaseEdges
-    guard edgeCandidates else { return }
+    guard edgeCandidates else {
+      ws.crossings.removeAll(keepingCapacity: true)
+      return
+    }
     // Candidates: silhouettes (boundary or non-manifold edges, edges between faces of opposite
     // σ) and, with flat shading, creases (edges whose two faces have different flat colours).
-    var silhouettes = ws.silhouetteEdges
-    ws.silhouetteEdges = []
-    silhouettes.removeAll(keepingCapacity: true)
+    var candidates = ws.candidateEdges
+    ws.candidateEdges = []
+    candidates.removeAll(keepingCapacity: true)
     scene.edgeFaces.withUnsafeBufferPointer { edgeFaces in
       for e in edgeFaces.indices {
         let faces = edgeFaces[e]
-        guard faces.x >= 0 else {
-          ws.edgeCandidate[e] = EdgeKind.silhouette
-          silhouettes.append(Int32(e))
-          continue
-        }
-        let f0 = Int(faces.x)
-        let f1 = Int(faces.y)
-        if ws.facing[f0] != ws.facing[f1] {
-          ws.edgeCandidate[e] = EdgeKind.silhouette
-          silhouettes.append(Int32(e))
-        } else if flat && !omitsCreaseEdges && ws.flatColour[f0] != ws.flatColour[f1] {
-          ws.edgeCandidate[e] = EdgeKind.crease
+        let kind: UInt8
+        if faces.x < 0 {
+          kind = EdgeKind.silhouette
         } else {
-          ws.edgeCandidate[e] = EdgeKind.none
-        }
-      }
-    }
-    topology.faceEdges.withUnsafeBufferPointer { faceEdges in
-      for f in faceEdges.indices {
-        var mask: UInt8 = 0
-        for k in 0..<3 {
-          switch ws.edgeCandidate[Int(faceEdges[f][k])] {
-          case EdgeKind.silhouette: mask |= (1 | 16) << UInt8(k)
-          case EdgeKind.crease: mask |= 1 << UInt8(k)
-          default: break
+          let f0 = Int(faces.x)
+          let f1 = Int(faces.y)
+          if ws.facing[f0] != ws.facing[f1] {
+            kind = EdgeKind.silhouette
+          } else if flat && !omitsCreaseEdges && ws.flatColour[f0] != ws.flatColour[f1] {
+            kind = EdgeKind.crease
+          } else {
+            kind = EdgeKind.none
           }
         }
-        ws.edgeMask[f] = mask
+        ws.edgeCandidate[e] = kind
+        guard kind != EdgeKind.none else { continue }
+        let ends = scene.edgeVertices[e]
+        guard ws.viewZ[Int(ends.x)] >= camera.near, ws.viewZ[Int(ends.y)] >= camera.near else {
+          ws.edgeCandidate[e] = EdgeKind.none
+          continue
+        }
+        candidates.append(Int32(e))
       }
     }
-    ws.silhouetteEdges = silhouettes
-    binCandidateEdges(camera, ws)
+    ws.candidateEdges = candidates
+    listCrossings(ws)
   }
 
-  /// Lists where every silhouette edge in front of the near plane crosses a pair of
-  /// neighbouring fine samples (each edge once, from its first face), sorted by pair, then
-  /// edge (the pass orders a pair's crossings by position itself).
-  func binCandidateEdges(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
+  /// Lists where every candidate edge crosses a pair of neighbouring fine samples, sorted by
+  /// pair, then edge (the pass orders a pair's crossings by position itself), and the mean
+  /// direction `cos 2φ` of the candidate edges at every welded vertex.
+  func listCrossings(_ ws: RenderWorkspace<Scalar>) {
     let topology = scene.topology
-    var list = ws.silhouetteCrossings
-    ws.silhouetteCrossings = []
+    var list = ws.crossings
+    ws.crossings = []
     list.removeAll(keepingCapacity: true)
-    let triangles = scene.triangles
-    for e in ws.silhouetteEdges {
-      let f = Int(topology.edges[Int(e)].face0)
-      let local = topology.faceEdges[f]
-      let k = local.x == e ? 0 : (local.y == e ? 1 : 2)
-      let a = Int(triangles[f][k])
-      let b = Int(triangles[f][(k + 1) % 3])
-      guard ws.viewZ[a] >= camera.near, ws.viewZ[b] >= camera.near else { continue }
-      SilhouetteCrossing.walk(
-        edge: Int32(4 * f + k), ws.projected[a], ws.projected[b], gridSize: ws.fineSize,
-        into: &list)
+    for v in 0..<topology.weldedCount {
+      ws.vertexDirection[v] = 0
+      ws.vertexEdgeCount[v] = 0
+    }
+    for e in ws.candidateEdges {
+      let ends = scene.edgeVertices[Int(e)]
+      let a = ws.projected[Int(ends.x)]
+      let b = ws.projected[Int(ends.y)]
+      let direction = EdgeAntialiasing.doubledCosine(b.x - a.x, b.y - a.y)
+      for end in 0..<2 {
+        let v = Int(topology.weldedIndex[Int(end == 0 ? ends.x : ends.y)])
+        ws.vertexDirection[v] += direction
+        ws.vertexEdgeCount[v] += 1
+      }
+    }
+    for v in 0..<topology.weldedCount where ws.vertexEdgeCount[v] > 1 {
+      ws.vertexDirection[v] /= Scalar(ws.vertexEdgeCount[v])
+    }
+    let weld = topology.weldedIndex
+    for e in ws.candidateEdges {
+      let ends = scene.edgeVertices[Int(e)]
+      let a = ws.projected[Int(ends.x)]
+      let b = ws.projected[Int(ends.y)]
+      let da = ws.vertexDirection[Int(weld[Int(ends.x)])]
+      let db = ws.vertexDirection[Int(weld[Int(ends.y)])]
+      let own = EdgeAntialiasing.doubledCosine(b.x - a.x, b.y - a.y)
+      for orientation in 0..<2 {
+        let horizontal = orientation == 0
+        // D along the edge mixes the two vertex means and the edge's own direction, and the
+        // weight is monotone in D: zero for all three, zero throughout.
+        guard
+          EdgeAntialiasing.orientationWeight(da, horizontal: horizontal) > 0
+            || EdgeAntialiasing.orientationWeight(db, horizontal: horizontal) > 0
+            || EdgeAntialiasing.orientationWeight(own, horizontal: horizontal) > 0
+        else { continue }
+        EdgeCrossing.walk(
+          edge: e, a, b, horizontal: horizontal, gridSize: ws.fineSize, into: &list)
+      }
     }
     // (pair, edge) is unique: one edge crosses a pair once.
     list.sort { $0.order < $1.order }
-    ws.silhouetteCrossings = list
+    ws.crossings = list
   }
 
   /// The unit direction towards the light, in world space.
@@ -348,8 +374,10 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         // The depth test in `Scalar` (w = Z) only routes the triangle: the clipper decides in
         // Float64 and the rasteriser discards samples in front of the near plane either way.
         if v0.w >= nearScalar && v1.w >= nearScalar && v2.w >= nearScalar {
-          let bounds = raster.pixelRange(
-            ws.pixelBounds[Int(t.x)], ws.pixelBounds[Int(t.y)], ws.pixelBounds[Int(t.z)])
+          let b0 = ws.pixelBounds[Int(t.x)]
+          let b1 = ws.pixelBounds[Int(t.y)]
+          let b2 = ws.pixelBounds[Int(t.z)]
+          let bounds = raster.pixelRange(b0, b1, b2)
           guard bounds.0 <= bounds.1, bounds.2 <= bounds.3 else { continue }
           raster.rasterize(
             face: Int32(f), SIMD2(v0.x, v0.y), SIMD2(v1.x, v1.y), SIMD2(v2.x, v2.y),

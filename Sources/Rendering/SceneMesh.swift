@@ -10,10 +10,10 @@ public struct SceneMesh: Sendable {
   public let mesh: Mesh
   /// Its topology (welding, consistent winding, vertex normals, edges).
   public let topology: MeshTopology
-  /// Vertex positions, Float64 (the mesh's).
-  var positions: [SIMD3<Double>] { mesh.positions }
+  /// Vertex positions, Float64 (the mesh's; stored, so hot loops hold no computed copy).
+  let positions: [SIMD3<Double>]
   /// Triangles in file winding (the mesh's).
-  var triangles: [SIMD3<Int32>] { mesh.triangles }
+  let triangles: [SIMD3<Int32>]
   /// `|N_f|` of every face in file winding (twice the area).
   let fileNormalLengths: [Double]
   /// Whether any vertex of the face has a zero vertex normal (METHODS §1.6: `N_T` replaces it).
@@ -28,6 +28,11 @@ public struct SceneMesh: Sendable {
   /// The face across each local edge `k` (`v_k v_{k+1}`) of every face; −1 across boundary and
   /// non-manifold edges.
   let faceNeighbours: [SIMD3<Int32>]
+  /// The two (file) vertices of every topology edge, as its first face lists them.
+  let edgeVertices: [SIMD2<Int32>]
+  /// The (file) vertex opposite every topology edge in its first and second face (−1 when it
+  /// has one face).
+  let edgeOpposites: [SIMD2<Int32>]
 
   /// Prepares a mesh for rendering.
   ///
@@ -35,6 +40,8 @@ public struct SceneMesh: Sendable {
   /// - Complexity: O(V log V + F).
   public init(_ mesh: Mesh) {
     self.mesh = mesh
+    positions = mesh.positions
+    triangles = mesh.triangles
     let topology = MeshTopology(mesh)
     self.topology = topology
     fileNormalLengths = topology.fileFaceNormals.map { length($0) }
@@ -53,6 +60,24 @@ public struct SceneMesh: Sendable {
         if faces.x >= 0 { across[k] = Int(faces.x) == f ? faces.y : faces.x }
       }
       return across
+    }
+    edgeVertices = topology.edges.indices.map { e in
+      let f = Int(topology.edges[e].face0)
+      let local = topology.faceEdges[f]
+      let k = local.x == Int32(e) ? 0 : (local.y == Int32(e) ? 1 : 2)
+      let t = mesh.triangles[f]
+      return SIMD2(t[k], t[(k + 1) % 3])
+    }
+    edgeOpposites = topology.edges.map { edge in
+      func opposite(_ f: Int32) -> Int32 {
+        let t = mesh.triangles[Int(f)]
+        for k in 0..<3 {
+          let w = topology.weldedIndex[Int(t[k])]
+          if w != edge.a && w != edge.b { return t[k] }
+        }
+        return t.x
+      }
+      return SIMD2(opposite(edge.face0), edge.faceCount > 1 ? opposite(edge.face1) : -1)
     }
     materialAlbedo = (0..<mesh.triangleCount).map { f in
       let c = mesh.albedo(ofFace: f)

@@ -14,13 +14,15 @@ final class TangentWorkspace<Scalar: RenderScalar> {
   let row: UnsafeMutableBufferPointer<SIMD4<Scalar>>
   // Per vertex: tangent of the inverse view depth `1/Z` (soft mode).
   let inverseDepth: UnsafeMutableBufferPointer<SIMD4<Scalar>>
+  // Per welded vertex: tangent of the mean candidate-edge direction `cos 2φ` (edge pass).
+  let vertexDirection: UnsafeMutableBufferPointer<SIMD4<Scalar>>
   // Per face: `h = N·(V0 − C)` (the ray parameter's numerator; value) and its tangent
   // `−N·Ċ`, and the tangent of the flat colour (RGB).
   let planeOffset: UnsafeMutableBufferPointer<Scalar>
   let planeOffsetTangent: UnsafeMutableBufferPointer<SIMD4<Scalar>>
   let flatColour: UnsafeMutableBufferPointer<SIMD4<Scalar>>
 
-  init(fineSize: Int, vertexCount: Int, faceCount: Int) {
+  init(fineSize: Int, vertexCount: Int, faceCount: Int, weldedCount: Int) {
     func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
       let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 1))
       buffer.initialize(repeating: value)
@@ -33,6 +35,7 @@ final class TangentWorkspace<Scalar: RenderScalar> {
     column = make(vertexCount, .zero)
     row = make(vertexCount, .zero)
     inverseDepth = make(vertexCount, .zero)
+    vertexDirection = make(weldedCount, .zero)
     planeOffset = make(faceCount, 0)
     planeOffsetTangent = make(faceCount, .zero)
     flatColour = make(3 * faceCount, .zero)
@@ -44,6 +47,7 @@ final class TangentWorkspace<Scalar: RenderScalar> {
     column.deallocate()
     row.deallocate()
     inverseDepth.deallocate()
+    vertexDirection.deallocate()
     planeOffset.deallocate()
     planeOffsetTangent.deallocate()
     flatColour.deallocate()

@@ -10,7 +10,8 @@ import Testing
     let size = 16
     var counts = [Int](repeating: 0, count: size * size)
     let raster = Rasterizer<Double>(fineSize: size, fillRule: rule, near: 0.1, far: 100)
-    let ws = RenderWorkspace<Double>(fineSize: size, vertexCount: 0, faceCount: 0, edgeCount: 0)
+    let ws = RenderWorkspace<Double>(
+      fineSize: size, vertexCount: 0, faceCount: 0, edgeCount: 0, weldedCount: 1)
     for t in triangles {
       ws.clear()
       raster.rasterize(
@@ -91,7 +92,8 @@ import Testing
   func depthTest() {
     let size = 16
     let raster = Rasterizer<Double>(fineSize: size, fillRule: .topLeft, near: 0.1, far: 100)
-    let ws = RenderWorkspace<Double>(fineSize: size, vertexCount: 0, faceCount: 0, edgeCount: 0)
+    let ws = RenderWorkspace<Double>(
+      fineSize: size, vertexCount: 0, faceCount: 0, edgeCount: 0, weldedCount: 1)
     let t: [SIMD2<Double>] = [SIMD2(0, 0), SIMD2(15, 0), SIMD2(0, 15)]
     raster.rasterize(
       face: 0, t[0], t[1], t[2], inverseZ: SIMD3(1, 1, 1), map: nil, into: ws)

@@ -215,19 +215,6 @@ import Testing
 
   // MARK: Aggregates
 
-  /// (mesh, preset, parameter) combinations whose aggregate misses 3% at some step.
-  ///
-  /// The forward image itself jumps there: at silhouette corners, where the crossing edge of a
-  /// pair switches between a steep and a shallow edge (the 1-D blend of METHODS §1.7 is not
-  /// continuous through 45°), and, with flat shading, along chains of small facets whose crease
-  /// edges cross one pair several times. The tangent images are the exact derivative of the
-  /// image between jumps (the per-pixel tests); the jumps are the edge pass's to remove.
-  static let knownJumps: Set<String> = [
-    "box default azimuth", "sphere2 default azimuth", "sphere2 default elevation",
-    "sphere2 default fov", "sphere2 nmr azimuth", "sphere2 nmr elevation", "sphere2 nmr distance",
-    "sphere2 nmr fov",
-  ]
-
   @Test(
     "Σ w·∂I/∂θ matches central differences of Σ w·I within 3% at steps 0.02° and 0.01°",
     arguments: ["default", "nmr"], [TangentTestSupport.Shape.box, .sphere2])
@@ -237,17 +224,14 @@ import Testing
         preset: preset == "nmr" ? .nmr : .default, parameter: parameter, shape: shape,
         source: preset == "nmr" ? .antialiasedSurrogate : nil)
       let name = "\(shape) \(preset) \(parameter.rawValue)"
-      let check = {
-        for (h, numeric) in result.numeric {
-          #expect(
-            abs(result.analytic - numeric) <= 0.03 * abs(numeric),
-            "\(name): analytic \(result.analytic) vs difference \(numeric) at h = \(h)")
-        }
-      }
-      if Self.knownJumps.contains(name) {
-        withKnownIssue("the forward image jumps within the step (see knownJumps)", check)
-      } else {
-        check()
+      for (h, numeric) in result.numeric {
+        // 3% of the difference, with a floor of 0.05% of the gross Σ|w·J| for sums that
+        // nearly cancel (the box's azimuth: 0.023 out of a gross 45.5, where the differences'
+        // curvature error alone is 0.011 at 0.01°).
+        #expect(
+          abs(result.analytic - numeric) <= 0.03 * abs(numeric) + 0.0005 * result.gross,
+          "\(name): analytic \(result.analytic) vs difference \(numeric) at h = \(h) (gross \(result.gross))"
+        )
       }
     }
   }
@@ -258,7 +242,7 @@ import Testing
       preset: .default, parameter: .azimuth, shape: .box, source: nil, omitEdges: true)
     let numeric = result.numeric.last!.1
     #expect(
-      abs(result.analytic - numeric) > 0.2 * abs(numeric),
+      abs(result.analytic - numeric) > 0.2 * abs(numeric) + 0.0005 * result.gross,
       "the interior term alone should miss the silhouette's motion")
   }
 
@@ -269,7 +253,7 @@ import Testing
       omitCreases: true)
     let numeric = result.numeric.last!.1
     #expect(
-      abs(result.analytic - numeric) > 0.2 * abs(numeric),
+      abs(result.analytic - numeric) > 0.2 * abs(numeric) + 0.0005 * result.gross,
       "the box's inner edges move with the camera")
   }
 
@@ -413,14 +397,19 @@ enum TangentTestSupport {
     let n = ws.fineSize
     var items: [Int: [Int]] = [:]
     EdgeAntialiasing.forEachWorkItem(ws) { item in
-      guard let c = EdgeAntialiasing.crossings(ws, renderer, item) else { return }
+      guard let c = EdgeAntialiasing.transitions(ws, renderer, item) else { return }
+      func code(_ face: Int32) -> Int { Int(face) }
       let signature =
         [item.horizontal ? 1 : 0, item.p0, c.count]
-        + (0..<c.count).map {
-          Int(c.items[$0].face * 4 + c.items[$0].edge) * 2 + (c.items[$0].t < 0.5 ? 0 : 1)
+        + (0..<c.count).flatMap {
+          let t = c.items[$0]
+          return [
+            Int(ws.crossings[t.crossing].edge) * 2 + (t.t < 0.5 ? 0 : 1), code(t.before),
+            code(t.after),
+            EdgeAntialiasing.branch(of: t, item, count: c.count, index: $0, ws, renderer),
+          ]
         }
-      items[item.p0, default: []] += signature
-      items[item.p1, default: []] += signature
+      for p in [item.p0, item.p1] where p >= 0 { items[p, default: []] += signature }
     }
     for pixel in items.keys {
       let (i, j) = (pixel / n, pixel % n)
@@ -433,13 +422,13 @@ enum TangentTestSupport {
     return items
   }
 
-  /// `Σ w·J` from the tangent image and `[S(θ + h) − S(θ − h)]/2h` for h = 0.5°, 0.2°, 0.1°
-  /// (0.05 and smaller for the distance), with `S = Σ w·I` of the render the tangent
-  /// differentiates (the antialiased render for the surrogate).
+  /// `Σ w·J` and the gross `Σ |w·J|` from the tangent image, and `[S(θ + h) − S(θ − h)]/2h`
+  /// for h = 0.02° and 0.01° (0.002 and 0.001 for the distance), with `S = Σ w·I` of the render
+  /// the tangent differentiates (the antialiased render for the surrogate).
   static func aggregate(
     preset: RenderSettings, parameter: RenderParameter, shape: Shape, source: GradientSource?,
     omitEdges: Bool = false, omitCreases: Bool = false
-  ) throws -> (analytic: Double, numeric: [(Double, Double)]) {
+  ) throws -> (analytic: Double, gross: Double, numeric: [(Double, Double)]) {
     var settings = preset
     settings.size = 64
     settings.light = Light(azimuth: 0.6, elevation: 1.0)
@@ -459,6 +448,7 @@ enum TangentTestSupport {
     }
     let render = renderer.renderWithTangents(view, parameters: [parameter], source: source)
     let analytic = total(render.tangents[0])
+    let gross = zip(w, render.tangents[0].pixels).reduce(0) { $0 + abs($1.0 * $1.1) }
     let steps = parameter == .distance ? [0.002, 0.001] : [0.02, 0.01]
     let x = parameter.value(in: view)
     let numeric = steps.map { h in
@@ -466,6 +456,6 @@ enum TangentTestSupport {
       let minus = total(referenceRenderer.render(parameter.setting(x - h, in: view)))
       return (h, (plus - minus) / (2 * h))
     }
-    return (analytic, numeric)
+    return (analytic, gross, numeric)
   }
 }

@@ -52,12 +52,16 @@ import Testing
     }
   }
 
-  /// (preset, dimension) pairs whose whole-pipeline differences move with the step: the
-  /// render jumps at the box's silhouette corners within the step (see the rendering tests'
-  /// `knownJumps`), and the network weighs edge pixels heavily.
+  /// (preset, dimension) pairs whose whole-pipeline differences miss 5% at a step.
+  ///
+  /// The image tangents themselves match differences of Float64 renders (the rendering tests'
+  /// aggregates, within 3% on these meshes in both presets); through a random-weight ReLU
+  /// network in Float the differences of f pick up the network's kinks within the step and
+  /// Float rounding (f′ for the light is ~1e-4 per degree), and the network weighs the few
+  /// edge pixels where the forward image still jumps heavily (see the rendering tests).
   static let knownJumps: Set<String> = [
-    "default elevation", "default distance", "default fov", "nmr elevation", "nmr distance",
-    "nmr fov",
+    "default distance", "default fov", "default light-azimuth", "default light-elevation",
+    "nmr elevation", "nmr distance", "nmr fov",
   ]
 
   @Test(
