@@ -297,7 +297,7 @@ enum EdgeAntialiasing {
     // A side the edge does not determine shows the sample's face next to it (before the first
     // transition, after the last) or, between transitions, the nearest face a little past the
     // edge.
-    func transition(_ index: Int, first: Bool, last: Bool) -> Transition<Scalar> {
+    func transition(_ index: Int, weight: Scalar, first: Bool, last: Bool) -> Transition<Scalar> {
       let c = ws.crossings[index]
       let (before, after) = sides(of: c, horizontal: item.horizontal, ws, scene)
       func beyond(_ direction: Scalar) -> Int32 {
@@ -309,27 +309,27 @@ enum EdgeAntialiasing {
         return visibleFace(at: at, excluding: Int(c.edge), among: candidates, ws, scene)
       }
       return Transition(
-        crossing: index, t: c.t, weight: weight(c, horizontal: item.horizontal, ws, scene),
+        crossing: index, t: c.t, weight: weight,
         before: before ?? (first && id0 > -2 ? id0 : beyond(-1e-3)),
         after: after ?? (last && id1 > -2 ? id1 : beyond(1e-3)))
     }
-    // Nothing to blend when every crossing is aligned with the pair.
+    // The crossings' weights; nothing to blend when every crossing is aligned with the pair.
+    var weights = InlineArray<6, Scalar>(repeating: 0)
     var weighted = false
-    for i in item.crossings
-    where weight(ws.crossings[i], horizontal: item.horizontal, ws, scene) > 0 {
-      weighted = true
-      break
+    for (k, i) in item.crossings.prefix(Transitions<Scalar>.capacity).enumerated() {
+      weights[k] = weight(ws.crossings[i], horizontal: item.horizontal, ws, scene)
+      if weights[k] > 0 { weighted = true }
     }
     guard weighted else { return }
     if item.crossings.count == 1 && id0 > -2 && id1 > -2 && id0 != id1 {
       let c = ws.crossings[item.crossings.lowerBound]
       if touches(edge: Int(c.edge), id0, id1, scene) {
-        result.append(transition(item.crossings.lowerBound, first: true, last: true))
+        result.append(
+          transition(item.crossings.lowerBound, weight: weights[0], first: true, last: true))
         return
       }
     }
-    // Visibility: crossings sorted by position, each tested against the samples' faces and
-    // then its bin's faces.
+    // Visibility: crossings sorted by position, each tested against the faces near the pair.
     var order = InlineArray<6, Int>(repeating: 0)
     var count = 0
     for i in item.crossings {
@@ -348,26 +348,6 @@ enum EdgeAntialiasing {
     for k in 0..<count {
       let c = ws.crossings[order[k]]
       let at = point(c.t)
-      let threshold = c.inverseDepth * (1 + 1e-6)
-      // The samples' faces and their neighbours hide most hidden crossings.
-      var hidden = false
-      func hides(_ f: Int32) -> Bool {
-        guard f >= 0, let inverse = inverseDepth(of: Int(f), at: at, ws, scene),
-          inverse > threshold
-        else { return false }
-        return !contains(face: Int(f), edge: Int(c.edge), scene)
-      }
-      for side in 0..<2 where !hidden {
-        let id = side == 0 ? id0 : id1
-        guard id >= 0 else { continue }
-        if hides(id) {
-          hidden = true
-          break
-        }
-        let across = scene.faceNeighbours[Int(id)]
-        hidden = hides(across.x) || hides(across.y) || hides(across.z)
-      }
-      if hidden { continue }
       if !gathered {
         candidates = Candidates(item, ws, scene)
         gathered = true
@@ -377,7 +357,10 @@ enum EdgeAntialiasing {
       visibleCount += 1
     }
     for k in 0..<visibleCount {
-      result.append(transition(visible[k], first: k == 0, last: k == visibleCount - 1))
+      result.append(
+        transition(
+          visible[k], weight: weights[visible[k] - item.crossings.lowerBound], first: k == 0,
+          last: k == visibleCount - 1))
     }
   }
 
