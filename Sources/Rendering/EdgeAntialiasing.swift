@@ -568,19 +568,25 @@ struct MiddleShading<Scalar: RenderScalar> {
     }
   }
 
-  /// The clamped perspective-correct weights `μ` of face `f` at `point` and whether each was
-  /// inside [0, 1] (a clamped weight has no tangent).
-  func weights(face f: Int, at point: SIMD2<Scalar>) -> (SIMD3<Scalar>, SIMD3<Scalar>, Scalar) {
+  /// The perspective-correct weights `μ` of face `f`'s plane at `point` (unclamped, summing
+  /// to one), or `nil` for a face of zero screen area.
+  func rawWeights(face f: Int, at point: SIMD2<Scalar>) -> SIMD3<Scalar>? {
     let t = renderer.scene.triangles[f]
     let a = ws.projected[Int(t.x)]
     let b = ws.projected[Int(t.y)]
     let c = ws.projected[Int(t.z)]
     let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
-    guard area != 0 else { return (SIMD3(1, 0, 0), .zero, 1) }
+    guard area != 0 else { return nil }
     let l0 = ((b.x - point.x) * (c.y - point.y) - (b.y - point.y) * (c.x - point.x)) / area
     let l1 = ((c.x - point.x) * (a.y - point.y) - (c.y - point.y) * (a.x - point.x)) / area
     let weighted = SIMD3(l0 * a.z, l1 * b.z, (1 - l0 - l1) * c.z)
-    let raw = weighted / weighted.sum()
+    return weighted / weighted.sum()
+  }
+
+  /// The clamped perspective-correct weights `μ` of face `f` at `point`, which of them were
+  /// inside (0, 1) (a clamped weight has no tangent), and the sum they were divided by.
+  func weights(face f: Int, at point: SIMD2<Scalar>) -> (SIMD3<Scalar>, SIMD3<Scalar>, Scalar) {
+    guard let raw = rawWeights(face: f, at: point) else { return (SIMD3(1, 0, 0), .zero, 1) }
     let clamped = raw.clamped(lowerBound: .zero, upperBound: SIMD3(repeating: 1))
     var free = SIMD3<Scalar>.zero
     for i in 0..<3 where raw[i] > 0 && raw[i] < 1 { free[i] = 1 }
@@ -591,16 +597,7 @@ struct MiddleShading<Scalar: RenderScalar> {
   /// Which of face `f`'s perspective-correct weights at `point` are clearly clamped (bit i:
   /// `μ_i` below −1e-7 or above 1 + 1e-7; a weight on the boundary counts as free).
   func clampPattern(face f: Int, at point: SIMD2<Scalar>) -> Int {
-    let t = renderer.scene.triangles[f]
-    let a = ws.projected[Int(t.x)]
-    let b = ws.projected[Int(t.y)]
-    let c = ws.projected[Int(t.z)]
-    let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
-    guard area != 0 else { return 0 }
-    let l0 = ((b.x - point.x) * (c.y - point.y) - (b.y - point.y) * (c.x - point.x)) / area
-    let l1 = ((c.x - point.x) * (a.y - point.y) - (c.y - point.y) * (a.x - point.x)) / area
-    let weighted = SIMD3(l0 * a.z, l1 * b.z, (1 - l0 - l1) * c.z)
-    let raw = weighted / weighted.sum()
+    guard let raw = rawWeights(face: f, at: point) else { return 0 }
     var pattern = 0
     for i in 0..<3 where raw[i] < -1e-7 || raw[i] > 1 + 1e-7 { pattern |= 1 << i }
     return pattern

@@ -39,6 +39,20 @@ import Testing
     return signatures
   }
 
+  /// Renders at `θ ∓ h` and the contributor signatures at `θ − h`, `θ`, `θ + h`: a sample
+  /// qualifies when all three agree. Distance steps must be small: the depth softmax changes
+  /// its weights by e per 0.01 world units along the view axis (γ = 1e-4 of far − near ≈ 100).
+  static func differences(
+    _ renderer: Renderer<Double>, _ view: SceneView, _ parameter: RenderParameter
+  ) -> (h: Double, minus: RenderedImage<Double>, plus: RenderedImage<Double>, stable: [Bool]) {
+    let h = parameter == .distance ? 1e-6 : 1e-5
+    let x = parameter.value(in: view)
+    let views = [parameter.setting(x - h, in: view), view, parameter.setting(x + h, in: view)]
+    let sets = views.map { contributors(renderer, $0) }
+    let stable = sets[1].indices.map { sets[0][$0] == sets[1][$0] && sets[2][$0] == sets[1][$0] }
+    return (h, renderer.render(views[0]), renderer.render(views[2]), stable)
+  }
+
   @Test(
     "every pixel's tangent matches central differences (rel 1e-5), both presets, two meshes",
     arguments: ["default", "nmr"], [TangentTestSupport.Shape.sphere2, .box])
@@ -53,17 +67,10 @@ import Testing
     var largest = 0.0
     var failures: [String] = []
     for (k, parameter) in parameters.enumerated() {
-      // The depth softmax changes its weights by e per 0.01 world units along the view axis
-      // (γ = 1e-4 of far − near ≈ 100): distance steps must be small for the truncation error.
-      let h = parameter == .distance ? 1e-6 : 1e-5
-      let x = parameter.value(in: view)
-      let views = [parameter.setting(x - h, in: view), view, parameter.setting(x + h, in: view)]
-      let sets = views.map { Self.contributors(renderer, $0) }
-      let minus = renderer.render(views[0])
-      let plus = renderer.render(views[2])
+      let (h, minus, plus, stable) = Self.differences(renderer, view, parameter)
       for pixel in 0..<(64 * 64) {
         // Left out: samples where a face crosses the cut-off or a kink within the step.
-        guard sets[0][pixel] == sets[1][pixel], sets[2][pixel] == sets[1][pixel] else {
+        guard stable[pixel] else {
           excluded += 1
           continue
         }
@@ -156,15 +163,9 @@ import Testing
       CameraPose(azimuthDegrees: 20, elevationDegrees: 10), settings: renderer.settings)
     let render = renderer.renderWithTangents(view, parameters: [.azimuth, .distance])
     for (k, parameter) in [RenderParameter.azimuth, .distance].enumerated() {
-      let h = parameter == .distance ? 1e-6 : 1e-5
-      let x = parameter.value(in: view)
-      let views = [parameter.setting(x - h, in: view), view, parameter.setting(x + h, in: view)]
-      let sets = views.map { Self.contributors(renderer, $0) }
-      let minus = renderer.render(views[0])
-      let plus = renderer.render(views[2])
+      let (h, minus, plus, stable) = Self.differences(renderer, view, parameter)
       var worst = 0.0
-      for pixel in 0..<(64 * 64)
-      where sets[0][pixel] == sets[1][pixel] && sets[2][pixel] == sets[1][pixel] {
+      for pixel in 0..<(64 * 64) where stable[pixel] {
         for c in 0..<3 {
           let o = 3 * pixel + c
           let numeric = (plus.pixels[o] - minus.pixels[o]) / (2 * h)
