@@ -39,9 +39,11 @@ import Testing
     return signatures
   }
 
-  /// Renders at `θ ∓ h` and the contributor signatures at `θ − h`, `θ`, `θ + h`: a sample
-  /// qualifies when all three agree. Distance steps must be small: the depth softmax changes
-  /// its weights by e per 0.01 world units along the view axis (γ = 1e-4 of far − near ≈ 100).
+  /// Renders at `θ ∓ h`, and which samples qualify for comparison.
+  ///
+  /// A sample qualifies when its contributor signatures at `θ − h`, `θ` and `θ + h` agree.
+  /// Distance steps must be small: the depth softmax changes its weights by e per 0.01 world
+  /// units along the view axis (γ = 1e-4 of far − near ≈ 100).
   static func differences(
     _ renderer: Renderer<Double>, _ view: SceneView, _ parameter: RenderParameter
   ) -> (h: Double, minus: RenderedImage<Double>, plus: RenderedImage<Double>, stable: [Bool]) {
