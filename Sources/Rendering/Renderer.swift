@@ -37,6 +37,9 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   /// Test switch for a negative control: flat shading's crease edges are not edge-pass
   /// candidates (facet edges inside the silhouette then have no tangent).
   var omitsCreaseEdges = false
+  /// Whether the visibility stage skips the inward-facing side of closed surfaces seen from
+  /// outside (``backFacesHidden(_:_:)``; tests turn it off to show the image is unchanged).
+  var skipsHiddenSides = true
 
   /// Creates a renderer.
   ///
@@ -365,8 +368,15 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
       far: Scalar(camera.far))
     let nearScalar = Scalar(camera.near)
     let clip = settings.nearPlane == .clip
+    let culls = backFacesHidden(camera, ws)
     scene.triangles.withUnsafeBufferPointer { triangles in
       for f in triangles.indices {
+        // A closed surface seen from outside shows only its outward-facing side.
+        if culls[Int(scene.faceComponent[f])]
+          && Int(ws.facing[f]) * Int(scene.visibleSide[f]) < 0
+        {
+          continue
+        }
         let t = triangles[f]
         let v0 = ws.projected[Int(t.x)]
         let v1 = ws.projected[Int(t.y)]
@@ -386,6 +396,26 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
           rasterizeClipped(face: f, camera, raster, ws)
         }
       }
+    }
+  }
+
+  /// Per component, whether its inward-facing side can be skipped.
+  ///
+  /// It can when the component is closed, the eye is outside its bounding box and no vertex of
+  /// the mesh is behind the near plane (a clipped surface may show its inside). Every ray from such an eye meets the closed
+  /// surface first where it enters, on an outward-facing face, so the skipped faces are never
+  /// the nearest (the image is unchanged, bar ties between coincident faces).
+  func backFacesHidden(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) -> [Bool] {
+    var anyBehind = false
+    for i in 0..<scene.vertexCount where ws.viewZ[i] < camera.near {
+      anyBehind = true
+      break
+    }
+    return scene.componentBoxes.map { box in
+      guard skipsHiddenSides, !anyBehind else { return false }
+      let eye = camera.eye
+      let inside = (eye .>= box.0 - 1e-9) .& (eye .<= box.1 + 1e-9)
+      return !(inside[0] && inside[1] && inside[2])
     }
   }
 

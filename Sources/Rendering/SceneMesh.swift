@@ -33,6 +33,17 @@ public struct SceneMesh: Sendable {
   /// The (file) vertex opposite every topology edge in its first and second face (−1 when it
   /// has one face).
   let edgeOpposites: [SIMD2<Int32>]
+  /// For every face, the sign `σ` (of the consistently oriented normal towards the eye) its
+  /// closed surface shows from outside, or 0 when its component is not closed.
+  ///
+  /// A component whose edges all have exactly two faces encloses a volume, and from outside
+  /// only faces whose oriented normal points outward can be seen: 1 when the consistent
+  /// orientation points outward (by the sign of the enclosed volume), −1 when inward.
+  let visibleSide: [Int8]
+  /// The component (by manifold adjacency) of every face.
+  let faceComponent: [Int32]
+  /// Per component: its bounding box (min, max).
+  let componentBoxes: [(SIMD3<Double>, SIMD3<Double>)]
 
   /// Prepares a mesh for rendering.
   ///
@@ -79,6 +90,49 @@ public struct SceneMesh: Sendable {
       }
       return SIMD2(opposite(edge.face0), edge.faceCount > 1 ? opposite(edge.face1) : -1)
     }
+    // Components by manifold adjacency; closed when every edge of theirs has two faces.
+    var component = [Int32](repeating: -1, count: mesh.triangleCount)
+    var closed: [Bool] = []
+    var volumes: [Double] = []
+    var boxes: [(SIMD3<Double>, SIMD3<Double>)] = []
+    var stack: [Int] = []
+    for start in 0..<mesh.triangleCount where component[start] < 0 {
+      let id = Int32(closed.count)
+      var isClosed = true
+      var volume = 0.0
+      var low = SIMD3<Double>(repeating: .infinity)
+      var high = SIMD3<Double>(repeating: -.infinity)
+      component[start] = id
+      stack.append(start)
+      while let f = stack.popLast() {
+        let t = mesh.triangles[f]
+        for k in 0..<3 {
+          let p = mesh.positions[Int(t[k])]
+          low = pointwiseMin(low, p)
+          high = pointwiseMax(high, p)
+          let edge = topology.edges[Int(topology.faceEdges[f][k])]
+          if !edge.isManifold { isClosed = false }
+          let g = faceNeighbours[f][k]
+          if g >= 0 && component[Int(g)] < 0 {
+            component[Int(g)] = id
+            stack.append(Int(g))
+          }
+        }
+        // Signed volume of the tetrahedron (origin, face) with the consistent orientation.
+        let oriented = Double(topology.windingSigns[f]) * topology.fileFaceNormals[f]
+        volume += dot(mesh.positions[Int(t.x)], oriented) / 6
+      }
+      closed.append(isClosed)
+      volumes.append(volume)
+      boxes.append((low, high))
+    }
+    visibleSide = component.map { c in
+      let c = Int(c)
+      guard closed[c], volumes[c] != 0 else { return 0 }
+      return volumes[c] > 0 ? 1 : -1
+    }
+    faceComponent = component
+    componentBoxes = boxes
     materialAlbedo = (0..<mesh.triangleCount).map { f in
       let c = mesh.albedo(ofFace: f)
       return SIMD3(

@@ -338,3 +338,45 @@ import Testing
     #expect(back.shading == .flat && back.convention == .nmr && back.fillRule == .inclusive)
   }
 }
+
+@Suite struct HiddenSideTests {
+  @Test(
+    "skipping the inward side of closed surfaces leaves ids and images unchanged",
+    arguments: ["default", "nmr"])
+  func unchanged(_ preset: String) throws {
+    let meshes = try [
+      Shapes.box(size: SIMD3(1, 0.7, 1.3)), Shapes.bumpySphere(subdivisions: 2),
+      Shapes.bumpySphere(), Shapes.cylinder(),
+    ].map { try $0.validated().mesh.normalized(.shapeNet) }
+    var settings = preset == "nmr" ? RenderSettings.nmr : .default
+    settings.size = 64
+    var differing = 0
+    var total = 0
+    for mesh in meshes {
+      let scene = SceneMesh(mesh)
+      #expect(scene.visibleSide.allSatisfy { $0 != 0 }, "the shapes are closed")
+      let culling = Renderer<Double>(scene: scene, settings: settings)
+      var full = culling
+      full.skipsHiddenSides = false
+      for (a, e) in [(35.0, 25.0), (200, -40), (310, 70), (90, 0)] {
+        let pose = CameraPose(azimuthDegrees: a, elevationDegrees: e)
+        let one = culling.render(pose).pixels
+        let two = full.render(pose).pixels
+        differing += zip(one, two).filter { abs($0 - $1) > 1e-12 }.count
+        total += one.count
+      }
+    }
+    #expect(differing == 0, "\(differing) of \(total) values differ")
+  }
+
+  @Test("an eye inside a closed surface sees its inside")
+  func inside() throws {
+    let mesh = try Shapes.box(size: SIMD3(1, 1, 1)).validated().mesh.normalized(.shapeNet)
+    var settings = RenderSettings.default
+    settings.size = 32
+    settings.near = 0.01
+    let renderer = Renderer<Double>(scene: SceneMesh(mesh), settings: settings)
+    let image = renderer.render(CameraPose(azimuthDegrees: 30, elevationDegrees: 20, distance: 0.3))
+    #expect(image.pixels.allSatisfy { $0 > 0 }, "every pixel sees a wall")
+  }
+}
