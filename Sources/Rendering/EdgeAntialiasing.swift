@@ -12,8 +12,9 @@ import Geometry
 ///
 /// 1. **Visible transitions.** A crossing is a transition of the visible surface along the
 ///    segment unless another face covers its point in front of it. A pair with one crossing
-///    whose edge belongs to `p0`'s or `p1`'s face or a neighbour of either is decided without
-///    looking (nothing else can cover part of the segment without its own edge crossing it);
+///    whose edge belongs to `p0`'s or `p1`'s face or a neighbour of either is decided by those
+///    two faces alone (nothing else can cover part of the segment without its own edge
+///    crossing it);
 ///    other pairs test each crossing against the faces near the pair (the two samples' faces,
 ///    the faces across their edges, the crossing edges' faces): an occluder farther away in
 ///    the mesh is missed (an exact search over screen bins made 64² renders 15% slower and
@@ -323,6 +324,16 @@ enum EdgeAntialiasing {
     guard weighted else { return }
     if item.crossings.count == 1 && id0 > -2 && id1 > -2 && id0 != id1 {
       let c = ws.crossings[item.crossings.lowerBound]
+      // An edge of a neighbouring face may still lie behind a sample's own face (the far side
+      // of a box's edge): those two faces decide.
+      func hiddenBySample(_ f: Int32) -> Bool {
+        guard f >= 0, let inverse = inverseDepth(of: Int(f), at: point(c.t), ws, scene) else {
+          return false
+        }
+        return inverse > c.inverseDepth * (1 + 1e-6)
+          && !contains(face: Int(f), edge: Int(c.edge), scene)
+      }
+      if hiddenBySample(id0) || hiddenBySample(id1) { return }
       if touches(edge: Int(c.edge), id0, id1, scene) {
         result.append(
           transition(item.crossings.lowerBound, weight: weights[0], first: true, last: true))
