@@ -85,6 +85,20 @@ extension EdgeAntialiasing {
       lightTangent: lightTangent)
   }
 
+  /// The tangent of ``doubledCosine(_:_:)``: with `u = (dx² − dy²)/L`, `L = dx² + dy²`,
+  /// `u̇ = [2dx ḋx − 2dy ḋy − u (2dx ḋx + 2dy ḋy)] / L` (0 for a zero vector).
+  @inline(__always)
+  static func doubledCosineTangent<Scalar: RenderScalar>(
+    _ dx: Scalar, _ dy: Scalar, _ dxTangent: SIMD4<Scalar>, _ dyTangent: SIMD4<Scalar>
+  ) -> SIMD4<Scalar> {
+    let squared = dx * dx + dy * dy
+    guard squared > 0 else { return .zero }
+    let u = (dx * dx - dy * dy) / squared
+    let xPart: SIMD4<Scalar> = (2 * dx) * dxTangent
+    let yPart: SIMD4<Scalar> = (2 * dy) * dyTangent
+    return (xPart - yPart - u * (xPart + yPart)) / squared
+  }
+
   /// Per welded vertex, the tangent of the mean `cos 2φ` of its candidate edges.
   static func directionTangents<Scalar: RenderScalar>(
     _ renderer: Renderer<Scalar>, _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>
@@ -101,11 +115,7 @@ extension EdgeAntialiasing {
       guard squared > 0 else { continue }
       let dxTangent = tw.column[b] - tw.column[a]
       let dyTangent = tw.row[b] - tw.row[a]
-      let u = (dx * dx - dy * dy) / squared
-      // u = (dx² − dy²)/L: u̇ = [2dx ḋx − 2dy ḋy − u (2dx ḋx + 2dy ḋy)] / L.
-      let xPart: SIMD4<Scalar> = (2 * dx) * dxTangent
-      let yPart: SIMD4<Scalar> = (2 * dy) * dyTangent
-      let tangent: SIMD4<Scalar> = (xPart - yPart - u * (xPart + yPart)) / squared
+      let tangent = doubledCosineTangent(dx, dy, dxTangent, dyTangent)
       for end in 0..<2 {
         let v = Int(weld[end == 0 ? a : b])
         tw.vertexDirection[v] += tangent / Scalar(ws.vertexEdgeCount[v])
@@ -150,10 +160,7 @@ extension EdgeAntialiasing {
     let dyTangent = tw.row[b] - tw.row[a]
     let squared = dx * dx + dy * dy
     let own = doubledCosine(dx, dy)
-    let xPart: SIMD4<Scalar> = (2 * dx) * dxTangent
-    let yPart: SIMD4<Scalar> = (2 * dy) * dyTangent
-    let ownTangent: SIMD4<Scalar> =
-      squared > 0 ? (xPart - yPart - own * (xPart + yPart)) / squared : .zero
+    let ownTangent = doubledCosineTangent(dx, dy, dxTangent, dyTangent)
     let length = squared.squareRoot()
     let lengthTangent: SIMD4<Scalar> =
       length > 0 ? (dx * dxTangent + dy * dyTangent) / length : .zero
@@ -214,18 +221,16 @@ extension MiddleShading {
     for i in 0..<3 { muTangent[i] = (free[i] * raw[i] - mu[i] * freeSum) / total }
     let (n0, n1, n2) = normals(f)
     let normal = mu[0] * n0 + mu[1] * n1 + mu[2] * n2
-    let squared = dot(normal, normal)
     let facing = Scalar(ws.facing[f])
-    let along = dot(normal, light)
-    guard squared > 0, facing * along > 0 else { return result }
-    let length = squared.squareRoot()
+    guard dot(normal, normal) > 0, facing * dot(normal, light) > 0 else { return result }
     let normalTangent = TangentVector(
       x: muTangent[0] * n0.x + muTangent[1] * n1.x + muTangent[2] * n2.x,
       y: muTangent[0] * n0.y + muTangent[1] * n1.y + muTangent[2] * n2.y,
       z: muTangent[0] * n0.z + muTangent[1] * n1.z + muTangent[2] * n2.z)
-    let turned: SIMD4<Scalar> = (normalTangent.dot(light) + lightTangent.dot(normal)) / length
-    let stretched: SIMD4<Scalar> = normalTangent.dot(normal) * (along / (squared * length))
-    let change: SIMD4<Scalar> = (facing * diffuse) * (turned - stretched)
+    let change =
+      diffuse
+      * Renderer<Scalar>.cosineTangent(
+        normal, normalTangent, facing: facing, light: light, lightTangent: lightTangent)
     let albedo = renderer.albedo[f]
     for c in 0..<3 { result[c] = change * albedo[c] }
     return result

@@ -620,8 +620,7 @@ struct MiddleShading<Scalar: RenderScalar> {
     let (mu, _, _) = weights(face: f, at: point)
     let (n0, n1, n2) = normals(f)
     let normal = mu[0] * n0 + mu[1] * n1 + mu[2] * n2
-    let length = dot(normal, normal).squareRoot()
-    let cosine = length > 0 ? Scalar(ws.facing[f]) * dot(normal, light) / length : 0
+    let cosine = Renderer<Scalar>.cosine(normal, facing: Scalar(ws.facing[f]), light: light)
     return renderer.albedo[f] * (ambient + diffuse * max(0, cosine))
   }
 }

@@ -245,17 +245,13 @@ extension Renderer {
               out[3 * p + 2] = .zero
               continue
             }
-            let length = squared.squareRoot()
             let e0 = n0 - n2
             let e1 = n1 - n2
             let nTangent = TangentVector(
               x: mu0Tangent * e0.x + mu1Tangent * e1.x, y: mu0Tangent * e0.y + mu1Tangent * e1.y,
               z: mu0Tangent * e0.z + mu1Tangent * e1.z)
-            // d(σ n·ℓ/|n|) = σ [ṅ·ℓ/|n| − (n·ℓ)(n·ṅ)/|n|³ + n·ℓ̇/|n|].
-            let cosineTangent =
-              facing
-              * ((nTangent.dot(light) + lightTangent.dot(nv)) / length
-                - nTangent.dot(nv) * (along / (squared * length)))
+            let cosineTangent = Self.cosineTangent(
+              nv, nTangent, facing: facing, light: light, lightTangent: lightTangent)
             let change = diffuse * cosineTangent
             let albedo = self.albedo[id]
             out[3 * p] = change * albedo.x

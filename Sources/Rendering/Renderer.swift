@@ -492,10 +492,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
               let m2 = 1 - m0 - m1
               let (n0, n1, n2) = shadingNormals(of: id, triangles: triangles, normals: normals)
               let n = m0 * n0 + m1 * n1 + m2 * n2
-              let len = dot(n, n).squareRoot()
-              // n̂ = σ_T n / |n|; the light term uses only n̂ · ℓ.
-              let facing = Scalar(ws.facing[id])
-              let cosine = len > 0 ? facing * dot(n, light) / len : 0
+              let cosine = Self.cosine(n, facing: Scalar(ws.facing[id]), light: light)
               c = albedo[id] * (ambient + diffuse * max(0, cosine))
             }
             out[3 * p] = c.x
@@ -505,6 +502,28 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         }
       }
     }
+  }
+
+  /// The diffuse factor `σ n·ℓ/|n|` of an interpolated shading normal `n` before its clamp at
+  /// zero (METHODS §1.6: `n̂ = σ_T n/|n|`, and only `n̂·ℓ` is used); 0 for a zero normal.
+  @inline(__always)
+  static func cosine(_ n: SIMD3<Scalar>, facing: Scalar, light: SIMD3<Scalar>) -> Scalar {
+    let length = dot(n, n).squareRoot()
+    return length > 0 ? facing * dot(n, light) / length : 0
+  }
+
+  /// The tangent of ``cosine(_:facing:light:)`` on its lit side, for a non-zero normal:
+  /// `σ [ṅ·ℓ/|n| − (n·ℓ)(n·ṅ)/|n|³ + n·ℓ̇/|n|]`.
+  @inline(__always)
+  static func cosineTangent(
+    _ n: SIMD3<Scalar>, _ normalTangent: TangentVector<Scalar>, facing: Scalar,
+    light: SIMD3<Scalar>, lightTangent: TangentVector<Scalar>
+  ) -> SIMD4<Scalar> {
+    let squared = dot(n, n)
+    let length = squared.squareRoot()
+    let turned: SIMD4<Scalar> = (normalTangent.dot(light) + lightTangent.dot(n)) / length
+    let stretched: SIMD4<Scalar> = normalTangent.dot(n) * (dot(n, light) / (squared * length))
+    return facing * (turned - stretched)
   }
 
   /// The vertex normals face `id` interpolates, with its own normal `N_T` in place of any

@@ -227,14 +227,10 @@ enum SoftRasterizer {
               // Shaded colour at q.
               var colour = flatColour
               var normal = SIMD3<Double>.zero
-              var normalLength = 0.0
-              var along = 0.0
               var lit = false
               if !flat {
                 normal = mu[0] * vertexNormal.0 + mu[1] * vertexNormal.1 + mu[2] * vertexNormal.2
-                normalLength = (normal * normal).sum().squareRoot()
-                along = (normal * light).sum()
-                let cosine = normalLength > 0 ? facing * along / normalLength : 0
+                let cosine = Renderer<Double>.cosine(normal, facing: facing, light: light)
                 lit = cosine > 0
                 colour = albedo * (ambient + diffuse * Swift.max(0, cosine))
               }
@@ -311,12 +307,11 @@ enum SoftRasterizer {
                     normalTangent.y += muTangent * ni.y
                     normalTangent.z += muTangent * ni.z
                   }
-                  let squared = normalLength * normalLength
-                  let cosineTangent =
-                    facing
-                    * ((normalTangent.dot(light) + lightTangent.dot(normal)) / normalLength
-                      - normalTangent.dot(normal) * (along / (squared * normalLength)))
-                  let change = diffuse * cosineTangent
+                  let change =
+                    diffuse
+                    * Renderer<Double>.cosineTangent(
+                      normal, normalTangent, facing: facing, light: light,
+                      lightTangent: lightTangent)
                   for c in 0..<3 { colourTangent[c] = change * albedo[c] }
                 }
               }
