@@ -309,10 +309,14 @@ enum EdgeAntialiasing {
         }
         return visibleFace(at: at, excluding: Int(c.edge), among: candidates, ws, scene)
       }
+      // The probe, unless it finds nothing where the sample next to the edge shows a face.
+      func side(_ probed: Int32, sample: Int32, next: Bool) -> Int32 {
+        next && probed < 0 && sample > -2 ? sample : probed
+      }
       return Transition(
         crossing: index, t: c.t, weight: weight,
-        before: before ?? (first && id0 > -2 ? id0 : beyond(-1e-3)),
-        after: after ?? (last && id1 > -2 ? id1 : beyond(1e-3)))
+        before: before ?? side(beyond(-1e-3), sample: id0, next: first),
+        after: after ?? side(beyond(1e-3), sample: id1, next: last))
     }
     // The crossings' weights; nothing to blend when every crossing is aligned with the pair.
     var weights = InlineArray<6, Scalar>(repeating: 0)
