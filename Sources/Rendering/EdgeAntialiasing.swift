@@ -298,25 +298,27 @@ enum EdgeAntialiasing {
     // A side the edge does not determine shows the sample's face next to it (before the first
     // transition, after the last) or, between transitions, the nearest face a little past the
     // edge.
-    func transition(_ index: Int, weight: Scalar, first: Bool, last: Bool) -> Transition<Scalar> {
+    // A side the edge does not determine shows the nearest face halfway to the neighbouring
+    // transition (or the segment's end): both transitions bounding a piece see the same face,
+    // and a piece that shrinks away takes its colour with it. The sample's face stands in when
+    // that finds nothing next to a sample.
+    func transition(
+      _ index: Int, weight: Scalar, lower: Scalar, upper: Scalar, first: Bool, last: Bool
+    ) -> Transition<Scalar> {
       let c = ws.crossings[index]
       let (before, after) = sides(of: c, horizontal: item.horizontal, ws, scene)
-      func beyond(_ direction: Scalar) -> Int32 {
-        let at = point(c.t + direction)
+      func probe(_ t: Scalar, sample: Int32, next: Bool) -> Int32 {
         if !gathered {
           candidates = Candidates(item, ws, scene)
           gathered = true
         }
-        return visibleFace(at: at, excluding: Int(c.edge), among: candidates, ws, scene)
-      }
-      // The probe, unless it finds nothing where the sample next to the edge shows a face.
-      func side(_ probed: Int32, sample: Int32, next: Bool) -> Int32 {
-        next && probed < 0 && sample > -2 ? sample : probed
+        let face = visibleFace(at: point(t), excluding: Int(c.edge), among: candidates, ws, scene)
+        return next && face < 0 && sample > -2 ? sample : face
       }
       return Transition(
         crossing: index, t: c.t, weight: weight,
-        before: before ?? side(beyond(-1e-3), sample: id0, next: first),
-        after: after ?? side(beyond(1e-3), sample: id1, next: last))
+        before: before ?? probe((lower + c.t) / 2, sample: id0, next: first),
+        after: after ?? probe((c.t + upper) / 2, sample: id1, next: last))
     }
     // The crossings' weights; nothing to blend when every crossing is aligned with the pair.
     var weights = InlineArray<6, Scalar>(repeating: 0)
@@ -340,7 +342,9 @@ enum EdgeAntialiasing {
       if hiddenBySample(id0) || hiddenBySample(id1) { return }
       if touches(edge: Int(c.edge), id0, id1, scene) {
         result.append(
-          transition(item.crossings.lowerBound, weight: weights[0], first: true, last: true))
+          transition(
+            item.crossings.lowerBound, weight: weights[0], lower: 0, upper: 1, first: true,
+            last: true))
         return
       }
     }
@@ -372,10 +376,12 @@ enum EdgeAntialiasing {
       visibleCount += 1
     }
     for k in 0..<visibleCount {
+      let lower = k > 0 ? ws.crossings[visible[k - 1]].t : 0
+      let upper = k < visibleCount - 1 ? ws.crossings[visible[k + 1]].t : 1
       result.append(
         transition(
-          visible[k], weight: weights[visible[k] - item.crossings.lowerBound], first: k == 0,
-          last: k == visibleCount - 1))
+          visible[k], weight: weights[visible[k] - item.crossings.lowerBound], lower: lower,
+          upper: upper, first: k == 0, last: k == visibleCount - 1))
     }
   }
 
