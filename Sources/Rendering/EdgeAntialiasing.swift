@@ -332,14 +332,8 @@ enum EdgeAntialiasing {
       let c = ws.crossings[item.crossings.lowerBound]
       // An edge of a neighbouring face may still lie behind a sample's own face (the far side
       // of a box's edge): those two faces decide.
-      func hiddenBySample(_ f: Int32) -> Bool {
-        guard f >= 0, let inverse = inverseDepth(of: Int(f), at: point(c.t), ws, scene) else {
-          return false
-        }
-        return inverse > c.inverseDepth * (1 + 1e-6)
-          && !contains(face: Int(f), edge: Int(c.edge), scene)
-      }
-      if hiddenBySample(id0) || hiddenBySample(id1) { return }
+      let at = point(c.t)
+      for f in [id0, id1] where f >= 0 && hides(face: Int(f), c, at: at, ws, scene) { return }
       if touches(edge: Int(c.edge), id0, id1, scene) {
         result.append(
           transition(
@@ -410,16 +404,24 @@ enum EdgeAntialiasing {
     _ c: EdgeCrossing<Scalar>, at point: SIMD2<Scalar>, among candidates: Candidates,
     _ ws: RenderWorkspace<Scalar>, _ scene: SceneMesh
   ) -> Bool {
-    let threshold = c.inverseDepth * (1 + 1e-6)
-    for i in 0..<candidates.count {
-      let f = Int(candidates.faces[i])
-      if let inverse = inverseDepth(of: f, at: point, ws, scene), inverse > threshold,
-        !contains(face: f, edge: Int(c.edge), scene)
-      {
-        return true
-      }
+    for i in 0..<candidates.count
+    where hides(face: Int(candidates.faces[i]), c, at: point, ws, scene) {
+      return true
     }
     return false
+  }
+
+  /// Whether face `f`, which does not contain crossing `c`'s edge, covers `point` in front of
+  /// the crossing.
+  @inline(__always)
+  static func hides<Scalar: RenderScalar>(
+    face f: Int, _ c: EdgeCrossing<Scalar>, at point: SIMD2<Scalar>,
+    _ ws: RenderWorkspace<Scalar>, _ scene: SceneMesh
+  ) -> Bool {
+    guard let inverse = inverseDepth(of: f, at: point, ws, scene),
+      inverse > c.inverseDepth * (1 + 1e-6)
+    else { return false }
+    return !contains(face: f, edge: Int(c.edge), scene)
   }
 
   /// The nearest face among `candidates` that covers `point` and does not contain edge `e`,

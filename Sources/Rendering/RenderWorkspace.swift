@@ -36,6 +36,8 @@ final class RenderWorkspace<Scalar: RenderScalar> {
   // where they cross neighbouring samples' segments (the edge pass's work list, sorted by pair).
   var candidateEdges: [Int32] = []
   var crossings: [EdgeCrossing<Scalar>] = []
+  // The smallest vertex view depth of the current view (vertex stage).
+  var nearestDepth = Double.infinity
   // The light of the current view and its unit direction (world).
   var light = Light()
   var lightDirection = SIMD3<Double>(0, 1, 0)

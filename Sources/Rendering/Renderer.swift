@@ -196,7 +196,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     shadingStage(camera, light, ws)
     if soft {
       SoftRasterizer.apply(
-        renderer: self, workspace: ws, light: Self.lightDirection(light, camera), tangents: nil)
+        renderer: self, workspace: ws, light: ws.lightDirection, tangents: nil)
     } else if settings.edgeAntialiasing {
       EdgeAntialiasing.apply(renderer: self, workspace: ws)
     } else {
@@ -206,16 +206,19 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
 
   // MARK: Vertex stage
 
-  /// View depth and fine-grid screen position of every vertex (Float64 math, METHODS §1.3–1.4).
+  /// View depth and fine-grid screen position of every vertex (Float64 math, METHODS §1.3–1.4),
+  /// and the smallest view depth.
   func vertexStage(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) {
     let n = Double(ws.fineSize)
     let half = n / 2
     let sx = camera.imageXSign / camera.tanHalfFieldOfView
     let sy = 1 / camera.tanHalfFieldOfView
+    var nearest = Double.infinity
     scene.positions.withUnsafeBufferPointer { positions in
       for i in positions.indices {
         let v = camera.viewCoordinates(of: positions[i])
         ws.viewZ[i] = v.z
+        nearest = min(nearest, v.z)
         let inverse = 1 / v.z
         // col = (u + 1) N/2 − 1/2 with u = σ_x X/(Z t); row = (1 − v) N/2 − 1/2 with v = Y/(Z t).
         let col = Scalar((sx * v.x * inverse + 1) * half - 0.5)
@@ -224,6 +227,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
         ws.pixelBounds[i] = Rasterizer<Scalar>.integerBounds(col, row, limit: ws.fineSize)
       }
     }
+    ws.nearestDepth = nearest
   }
 
   // MARK: Face stage
@@ -234,7 +238,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
     _ camera: Camera, _ lightSettings: Light, _ ws: RenderWorkspace<Scalar>, edgeCandidates: Bool
   ) {
     let topology = scene.topology
-    let light = Scalar.vector(Self.lightDirection(lightSettings, camera))
+    let light = Scalar.vector(ws.lightDirection)
     let ambient = Scalar(lightSettings.ambient)
     let diffuse = Scalar(lightSettings.diffuse)
     let flat = settings.shading == .flat
@@ -406,11 +410,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   /// surface first where it enters, on an outward-facing face, so the skipped faces are never
   /// the nearest (the image is unchanged, bar ties between coincident faces).
   func backFacesHidden(_ camera: Camera, _ ws: RenderWorkspace<Scalar>) -> [Bool] {
-    var anyBehind = false
-    for i in 0..<scene.vertexCount where ws.viewZ[i] < camera.near {
-      anyBehind = true
-      break
-    }
+    let anyBehind = ws.nearestDepth < camera.near
     return scene.componentBoxes.map { box in
       guard skipsHiddenSides, !anyBehind else { return false }
       let eye = camera.eye
@@ -469,7 +469,7 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
 
   /// Deferred shading of every covered sample (METHODS §1.6).
   func shadingStage(_ camera: Camera, _ lightSettings: Light, _ ws: RenderWorkspace<Scalar>) {
-    let light = Scalar.vector(Self.lightDirection(lightSettings, camera))
+    let light = Scalar.vector(ws.lightDirection)
     let ambient = Scalar(lightSettings.ambient)
     let diffuse = Scalar(lightSettings.diffuse)
     let background = Scalar.vector(settings.background)
