@@ -333,7 +333,8 @@ enum EdgeAntialiasing {
       // An edge of a neighbouring face may still lie behind a sample's own face (the far side
       // of a box's edge): those two faces decide.
       let at = point(c.t)
-      for f in [id0, id1] where f >= 0 && hides(face: Int(f), c, at: at, ws, scene) { return }
+      if id0 >= 0 && hides(face: Int(id0), c, at: at, ws, scene) { return }
+      if id1 >= 0 && hides(face: Int(id1), c, at: at, ws, scene) { return }
       if touches(edge: Int(c.edge), id0, id1, scene) {
         result.append(
           transition(
