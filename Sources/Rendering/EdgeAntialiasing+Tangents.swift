@@ -13,7 +13,8 @@ extension EdgeAntialiasing {
   /// and likewise into `p1`. `ṫ` differentiates the crossing formula through the edge
   /// endpoints' screen tangents; `ω̇` the interpolated direction through the crossing's
   /// position along the edge and the endpoints' mean directions; `Ċ` are the point-sampled
-  /// colours' tangents, or a third face's shading tangent at the segment's midpoint.
+  /// colours' tangents, or a face's shading tangent at a reading point that moves with the
+  /// transitions that place it (``reading(_:_:after:intoFirst:_:_:_:)``).
   static func applyTangents<Scalar: RenderScalar>(
     renderer: Renderer<Scalar>, workspace ws: RenderWorkspace<Scalar>,
     tangents tw: TangentWorkspace<Scalar>, camera: TangentCamera, chunk: TangentChunk
@@ -24,34 +25,48 @@ extension EdgeAntialiasing {
     let ray = SampleRay<Scalar>(camera: camera, chunk: chunk)
     let lightTangent: TangentVector<Scalar> = chunk.tangent(camera.light)
     var transitions = Transitions<Scalar>()
+    var tTangents = InlineArray<6, SIMD4<Scalar>>(repeating: .zero)
+    var weightTangents = InlineArray<6, SIMD4<Scalar>>(repeating: .zero)
     forEachWorkItem(ws) { item in
       fill(&transitions, ws, renderer, item)
       for i in 0..<transitions.count {
+        (tTangents[i], weightTangents[i]) = crossingTangents(
+          ws.crossings[transitions.items[i].crossing], horizontal: item.horizontal, ws, tw,
+          renderer)
+      }
+      for i in 0..<transitions.count {
         let transition = transitions.items[i]
-        let crossing = ws.crossings[transition.crossing]
-        let target = transition.t < 0.5 ? item.p0 : item.p1
+        let intoFirst = transition.t < 0.5
+        let target = intoFirst ? item.p0 : item.p1
         guard target >= 0 else { continue }
-        let at = point(item, transition.t)
-        let (tTangent, weightTangent) = crossingTangents(
-          crossing, horizontal: item.horizontal, ws, tw, renderer)
-        let ownAfter = target == item.p1 && i == transitions.count - 1
-        let ownBefore = target == item.p0 && i == 0
-        let after = colour(transition.after, own: ownAfter, target, at: at, ws, middle)
-        let before = colour(transition.before, own: ownBefore, target, at: at, ws, middle)
-        let step = after - before
-        let motion = Motion(tangent: tTangent, horizontal: item.horizontal)
+        let tTangent = tTangents[i]
+        let after = reading(transitions, i, after: true, intoFirst: intoFirst, item, ws, renderer)
+        let before = reading(
+          transitions, i, after: false, intoFirst: intoFirst, item, ws, renderer)
+        let step =
+          colour(after, target, item, ws, middle) - colour(before, target, item, ws, middle)
+        // The reading point's motion: ṫ of its anchor, doubled on the distance branch, the
+        // mean with the other end's on the half-piece branch.
+        func motion(_ r: Reading<Scalar>) -> Motion<Scalar> {
+          let anchor = tTangents[r.anchor]
+          let tangent: SIMD4<Scalar>
+          switch r.branch {
+          case 0: tangent = anchor
+          case 1: tangent = 2 * anchor
+          default: tangent = (anchor + (r.other >= 0 ? tTangents[r.other] : .zero)) / 2
+          }
+          return Motion(tangent: tangent, horizontal: item.horizontal)
+        }
         let afterTangent = colourTangent(
-          transition.after, own: ownAfter, target, at: at, moving: motion, ws, tw, middle, ray,
-          lightTangent)
+          after, target, item, moving: motion(after), ws, tw, middle, ray, lightTangent)
         let beforeTangent = colourTangent(
-          transition.before, own: ownBefore, target, at: at, moving: motion, ws, tw, middle, ray,
-          lightTangent)
+          before, target, item, moving: motion(before), ws, tw, middle, ray, lightTangent)
         let w = transition.weight
         let (sign, distance): (Scalar, Scalar) =
-          transition.t < 0.5 ? (1, 0.5 - transition.t) : (-1, transition.t - 0.5)
+          intoFirst ? (1, 0.5 - transition.t) : (-1, transition.t - 0.5)
         // d[sign · ω · distance · ΔC], with d(distance) = ∓ṫ.
-        let distanceTangent = transition.t < 0.5 ? -tTangent : tTangent
-        let factorTangent = weightTangent * distance + w * distanceTangent
+        let distanceTangent = intoFirst ? -tTangent : tTangent
+        let factorTangent = weightTangents[i] * distance + w * distanceTangent
         for c in 0..<3 {
           tw.colour[3 * target + c] +=
             sign * (factorTangent * step[c] + w * distance * (afterTangent[c] - beforeTangent[c]))
@@ -66,23 +81,23 @@ extension EdgeAntialiasing {
     var horizontal: Bool
   }
 
-  /// The tangent of ``colour(_:own:_:at:_:_:)`` (RGB, one lane per parameter), with the point
-  /// moving along the pair's axis as the crossing does.
+  /// The tangent of ``colour(_:_:_:_:_:)`` (RGB, one lane per parameter), with the reading
+  /// point moving along the pair's axis as `motion` says.
   static func colourTangent<Scalar: RenderScalar>(
-    _ face: Int32, own: Bool, _ target: Int, at point: SIMD2<Scalar>, moving motion: Motion<Scalar>,
+    _ reading: Reading<Scalar>, _ target: Int, _ item: WorkItem, moving motion: Motion<Scalar>,
     _ ws: RenderWorkspace<Scalar>, _ tw: TangentWorkspace<Scalar>,
     _ middle: MiddleShading<Scalar>, _ ray: SampleRay<Scalar>,
     _ lightTangent: TangentVector<Scalar>
   ) -> InlineArray<3, SIMD4<Scalar>> {
     var result = InlineArray<3, SIMD4<Scalar>>(repeating: .zero)
-    if own {
+    if reading.own {
       for c in 0..<3 { result[c] = tw.shaded[3 * target + c] }
       return result
     }
-    guard face >= 0 else { return result }
+    guard reading.face >= 0 else { return result }
     return middle.colourTangent(
-      face: Int(face), at: point, moving: motion, ray: ray, tangents: tw,
-      lightTangent: lightTangent)
+      face: Int(reading.face), at: point(item, reading.t), moving: motion, ray: ray,
+      tangents: tw, lightTangent: lightTangent)
   }
 
   /// The tangent of ``doubledCosine(_:_:)``: with `u = (dx² − dy²)/L`, `L = dx² + dy²`,

@@ -21,10 +21,11 @@ import Geometry
 ///    changed no test result).
 /// 2. **Sides.** A silhouette shows its front-facing face on that face's side; what shows on
 ///    the other side (and on both sides of a crease, its two faces) is the nearest face a
-///    little past the edge. A side's colour, for the blend into a sample, is the sample's own
-///    point-sampled colour when the side is the sample's, else the side's face shaded where
-///    the edge crosses the segment (barycentrics clamped): a sample's value then does not jump
-///    when an edge crosses its centre, nor when two transitions merge at a vertex.
+///    little past the edge. The blend into a sample takes the sample's own point-sampled
+///    colour for the piece next to it, and reads every other piece a little inside it, on the
+///    face reached by walking along the segment (``reading(_:_:after:intoFirst:_:_:_:)``): a
+///    sample's value then does not jump when an edge crosses its centre, nor when two
+///    transitions merge at a vertex, nor when a sliver face on a smooth contour turns edge-on.
 /// 3. **Blend.** Each transition `i` at `t_i` with colour step `ΔC_i` (after − before) and
 ///    orientation weight `ω_i` adds `ω_i (½ − t_i) ΔC_i` to `p0` when `t_i < ½`, else
 ///    `ω_i (t_i − ½)(−ΔC_i)` to `p1`. With `ω = 1` this is the 1-D box filter of the visible
@@ -59,6 +60,10 @@ enum EdgeAntialiasing {
     /// The faces visible just before and just after it (−1: the background).
     var before: Int32
     var after: Int32
+    /// Where along the segment `before` and `after` are known to show: the crossing for a side
+    /// the edge decides, else where the face was found.
+    var beforeAt: Scalar
+    var afterAt: Scalar
   }
 
   /// The transitions of one work item, in `t` order (at most ``capacity``; further ones, which
@@ -70,7 +75,8 @@ enum EdgeAntialiasing {
 
     init() {
       items = InlineArray(
-        repeating: Transition(crossing: 0, t: 0, weight: 0, before: -1, after: -1))
+        repeating: Transition(
+          crossing: 0, t: 0, weight: 0, before: -1, after: -1, beforeAt: 0, afterAt: 0))
     }
 
     mutating func append(_ transition: Transition<Scalar>) {
@@ -126,41 +132,178 @@ enum EdgeAntialiasing {
       fill(&transitions, ws, renderer, item)
       for i in 0..<transitions.count {
         let transition = transitions.items[i]
+        let intoFirst = transition.t < 0.5
         let (target, amount) =
-          transition.t < 0.5
+          intoFirst
           ? (item.p0, transition.weight * (0.5 - transition.t))
           : (item.p1, -transition.weight * (transition.t - 0.5))
         guard target >= 0 else { continue }
-        let at = point(item, transition.t)
-        // A side is the target's own only next to it: before the first transition for p0,
-        // after the last for p1.
-        let ownAfter = target == item.p1 && i == transitions.count - 1
-        let ownBefore = target == item.p0 && i == 0
+        let after = reading(transitions, i, after: true, intoFirst: intoFirst, item, ws, renderer)
+        let before = reading(
+          transitions, i, after: false, intoFirst: intoFirst, item, ws, renderer)
         let step =
-          colour(transition.after, own: ownAfter, target, at: at, ws, middle)
-          - colour(transition.before, own: ownBefore, target, at: at, ws, middle)
+          colour(after, target, item, ws, middle) - colour(before, target, item, ws, middle)
         for c in 0..<3 { ws.colour[3 * target + c] += amount * step[c] }
       }
     }
   }
 
-  /// The colour of `face` for the blend into sample `target`.
+  /// How far into a piece of a segment (in samples) its colour is read, at most.
+  static var readingDepth: Double { 0.25 }
+
+  /// Where the blend into one sample reads the colour of one piece of a segment (the stretch
+  /// between two transitions, or between a transition and a sample).
+  struct Reading<Scalar: RenderScalar> {
+    /// Whether the piece is the target sample's own (its point-sampled colour is used).
+    var own = false
+    /// The face shown at the reading point (−1: the background).
+    var face: Int32 = -1
+    /// The reading point's position along the segment.
+    var t: Scalar = 0
+    /// The transition bounding the piece on the target's side, which the point follows.
+    var anchor = 0
+    /// The transition bounding it on the other side (−1: a sample).
+    var other = -1
+    /// Which term of the offset's minimum is taken: 0 the depth, 1 the anchor's distance to
+    /// the target sample, 2 half the piece (the offset's derivative differs between them).
+    var branch = 0
+  }
+
+  /// The reading of the piece after (`after`) or before transition `i` for the blend into
+  /// `p0` (`intoFirst`) or `p1`.
   ///
-  /// The sample's own point-sampled colour when `own` (the side is the sample's), else the
-  /// face's shading at the transition's point `at` (barycentrics clamped), or the background.
-  /// The far side's colour where the edge is keeps a sample's value continuous both when the
-  /// edge crosses the sample's centre (the point is then the centre) and when two transitions
-  /// merge at a vertex (both sides are then evaluated at the vertex).
+  /// The target's own piece (before the first transition for `p0`, after the last for `p1`)
+  /// is the sample's point-sampled colour. Any other piece is read at the offset
+  /// `min(d, δ, ℓ/2)` into it from its end on the target's side, with `d` =
+  /// ``readingDepth``, `δ` that end's distance from the target sample and `ℓ` the piece's
+  /// length, on the face ``walk(_:from:to:_:_:_:)`` reaches from where the piece's face is
+  /// known to show. So a sample's value does not jump when an edge crosses its centre (the
+  /// offset vanishes), nor when a piece shrinks away (both transitions bounding it read it at
+  /// the same point), nor when a sliver face on a smooth contour turns edge-on and the contour
+  /// moves to the next edge (the point is read past the sliver, on the face beyond it).
+  static func reading<Scalar: RenderScalar>(
+    _ transitions: Transitions<Scalar>, _ i: Int, after: Bool, intoFirst: Bool,
+    _ item: WorkItem, _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>
+  ) -> Reading<Scalar> {
+    var result = Reading<Scalar>()
+    let count = transitions.count
+    let depth = Scalar(readingDepth)
+    if intoFirst {
+      // The piece after the anchor, read from its left end.
+      guard after || i > 0 else {
+        result.own = true
+        return result
+      }
+      let a = after ? i : i - 1
+      let anchor = transitions.items[a]
+      let end: Scalar = a + 1 < count ? transitions.items[a + 1].t : 1
+      result.anchor = a
+      result.other = a + 1 < count ? a + 1 : -1
+      var offset = depth
+      if anchor.t < offset {
+        offset = anchor.t
+        result.branch = 1
+      }
+      if (end - anchor.t) / 2 < offset {
+        offset = (end - anchor.t) / 2
+        result.branch = 2
+      }
+      result.t = anchor.t + offset
+      result.face = walk(anchor.after, from: anchor.afterAt, to: result.t, item, ws, renderer)
+    } else {
+      // The piece before the anchor, read from its right end.
+      guard !after || i < count - 1 else {
+        result.own = true
+        return result
+      }
+      let a = after ? i + 1 : i
+      let anchor = transitions.items[a]
+      let end: Scalar = a > 0 ? transitions.items[a - 1].t : 0
+      result.anchor = a
+      result.other = a > 0 ? a - 1 : -1
+      var offset = depth
+      if 1 - anchor.t < offset {
+        offset = 1 - anchor.t
+        result.branch = 1
+      }
+      if (anchor.t - end) / 2 < offset {
+        offset = (anchor.t - end) / 2
+        result.branch = 2
+      }
+      result.t = anchor.t - offset
+      result.face = walk(anchor.before, from: anchor.beforeAt, to: result.t, item, ws, renderer)
+    }
+    return result
+  }
+
+  /// The face covering the segment's point at `end`, reached from `face` (known to cover the
+  /// point at `start`) by walking along the segment across edges into front-facing
+  /// neighbours.
+  ///
+  /// With smooth shading only (with flat shading every piece is a single face, creases being
+  /// transitions). The walk stops on the face it is on at a boundary, at a silhouette (the
+  /// face across faces away) and after eight faces; the colour is then read there with its
+  /// barycentrics clamped.
+  static func walk<Scalar: RenderScalar>(
+    _ face: Int32, from start: Scalar, to end: Scalar, _ item: WorkItem,
+    _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>
+  ) -> Int32 {
+    guard face >= 0, renderer.settings.shading != .flat, start != end else { return face }
+    let scene = renderer.scene
+    let forward = end > start
+    // The direction of travel on screen, (col, row).
+    let step: Scalar = forward ? 1 : -1
+    let (axisX, axisY): (Scalar, Scalar) = item.horizontal ? (step, 0) : (0, step)
+    var f = Int(face)
+    var t = start
+    var remaining = forward ? end - start : start - end
+    for _ in 0..<8 {
+      let triangle = scene.triangles[f]
+      let a = ws.projected[Int(triangle.x)]
+      let b = ws.projected[Int(triangle.y)]
+      let c = ws.projected[Int(triangle.z)]
+      let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+      guard area != 0 else { break }
+      let sign: Scalar = area > 0 ? 1 : -1
+      let p = point(item, t)
+      // Edge k (v_k v_{k+1}) is left where its edge function, positive inside, reaches zero.
+      var nearest = remaining
+      var exit = -1
+      for k in 0..<3 {
+        let (from, to) = k == 0 ? (a, b) : (k == 1 ? (b, c) : (c, a))
+        let (dx, dy) = (to.x - from.x, to.y - from.y)
+        let slope = sign * (dx * axisY - dy * axisX)
+        guard slope < 0 else { continue }
+        let value = sign * (dx * (p.y - from.y) - dy * (p.x - from.x))
+        let distance = max(0, value / -slope)
+        if distance < nearest {
+          nearest = distance
+          exit = k
+        }
+      }
+      guard exit >= 0 else { break }
+      let next = scene.faceNeighbours[f][exit]
+      guard next >= 0, ws.facing[Int(next)] > 0 else { break }
+      f = Int(next)
+      t += step * nearest
+      remaining -= nearest
+    }
+    return Int32(f)
+  }
+
+  /// The colour a reading gives for the blend into sample `target`: the sample's own
+  /// point-sampled colour, the background, or the face's shading at the reading point
+  /// (barycentrics clamped).
   @inline(__always)
   static func colour<Scalar: RenderScalar>(
-    _ face: Int32, own: Bool, _ target: Int, at point: SIMD2<Scalar>,
+    _ reading: Reading<Scalar>, _ target: Int, _ item: WorkItem,
     _ ws: RenderWorkspace<Scalar>, _ middle: MiddleShading<Scalar>
   ) -> SIMD3<Scalar> {
-    if own {
+    if reading.own {
       return SIMD3(ws.shaded[3 * target], ws.shaded[3 * target + 1], ws.shaded[3 * target + 2])
     }
-    guard face >= 0 else { return middle.background }
-    return middle.colour(face: Int(face), at: point)
+    guard reading.face >= 0 else { return middle.background }
+    return middle.colour(face: Int(reading.face), at: point(item, reading.t))
   }
 
   /// The point `(col, row)` at `t` along a work item's segment.
@@ -241,14 +384,17 @@ enum EdgeAntialiasing {
     return mean + (own - mean) * g
   }
 
-  /// Which smooth piece a transition's blend is on (its derivative jumps between pieces).
+  /// Which smooth piece transition `index`'s blend is on (its derivative jumps between pieces).
   ///
   /// The branch of `g` in ``direction(_:_:_:)``, whether the orientation ramp is clamped, and
-  /// which barycentrics the far side's colour clamps. Tests compare it across difference steps.
+  /// for each side read away from the target sample, the face read and, with smooth shading,
+  /// which term sets the reading offset and which of the face's barycentrics are clamped.
+  /// Tests compare it across difference steps.
   static func branch<Scalar: RenderScalar>(
-    of transition: Transition<Scalar>, _ item: WorkItem, count: Int, index: Int,
+    of transitions: Transitions<Scalar>, index: Int, _ item: WorkItem,
     _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>
   ) -> Int {
+    let transition = transitions.items[index]
     let c = ws.crossings[transition.crossing]
     let ends = renderer.scene.edgeVertices[Int(c.edge)]
     let a = ws.projected[Int(ends.x)]
@@ -259,14 +405,18 @@ enum EdgeAntialiasing {
     var code = min(near, far) >= 1 ? 0 : (near <= far ? 1 : 2)
     let w = transition.weight
     code = code * 3 + (w <= 0 ? 0 : (w >= 1 ? 1 : 2))
-    let target = transition.t < 0.5 ? item.p0 : item.p1
     let middle = MiddleShading(renderer: renderer, workspace: ws)
-    let at = point(item, transition.t)
-    for (face, own) in [
-      (transition.after, target == item.p1 && index == count - 1),
-      (transition.before, target == item.p0 && index == 0),
-    ] where !own && face >= 0 {
-      code = code * 8 + middle.clampPattern(face: Int(face), at: at)
+    for after in [true, false] {
+      let r = reading(
+        transitions, index, after: after, intoFirst: transition.t < 0.5, item, ws, renderer)
+      guard !r.own else { continue }
+      // Wrapping: the code only has to differ between pieces. A flat colour does not depend
+      // on where it is read.
+      code = code &* 1_000_003 &+ Int(r.face) &+ 1
+      if r.face >= 0 && renderer.settings.shading != .flat {
+        code = code &* 3 &+ r.branch
+        code = code &* 8 &+ middle.clampPattern(face: Int(r.face), at: point(item, r.t))
+      }
     }
     return code
   }
@@ -295,9 +445,6 @@ enum EdgeAntialiasing {
     func point(_ t: Scalar) -> SIMD2<Scalar> { Self.point(item, t) }
     var candidates = Candidates()
     var gathered = false
-    // A side the edge does not determine shows the sample's face next to it (before the first
-    // transition, after the last) or, between transitions, the nearest face a little past the
-    // edge.
     // A side the edge does not determine shows the nearest face halfway to the neighbouring
     // transition (or the segment's end): both transitions bounding a piece see the same face,
     // and a piece that shrinks away takes its colour with it. The sample's face stands in when
@@ -307,18 +454,21 @@ enum EdgeAntialiasing {
     ) -> Transition<Scalar> {
       let c = ws.crossings[index]
       let (before, after) = sides(of: c, horizontal: item.horizontal, ws, scene)
-      func probe(_ t: Scalar, sample: Int32, next: Bool) -> Int32 {
+      func probe(_ t: Scalar, sample: Int32, at end: Scalar, next: Bool) -> (Int32, Scalar) {
         if !gathered {
           candidates = Candidates(item, ws, scene)
           gathered = true
         }
         let face = visibleFace(at: point(t), excluding: Int(c.edge), among: candidates, ws, scene)
-        return next && face < 0 && sample > -2 ? sample : face
+        return next && face < 0 && sample > -2 ? (sample, end) : (face, t)
       }
+      let (beforeFace, beforeAt) =
+        before.map { ($0, c.t) } ?? probe((lower + c.t) / 2, sample: id0, at: 0, next: first)
+      let (afterFace, afterAt) =
+        after.map { ($0, c.t) } ?? probe((c.t + upper) / 2, sample: id1, at: 1, next: last)
       return Transition(
-        crossing: index, t: c.t, weight: weight,
-        before: before ?? probe((lower + c.t) / 2, sample: id0, next: first),
-        after: after ?? probe((c.t + upper) / 2, sample: id1, next: last))
+        crossing: index, t: c.t, weight: weight, before: beforeFace, after: afterFace,
+        beforeAt: beforeAt, afterAt: afterAt)
     }
     // The crossings' weights; nothing to blend when every crossing is aligned with the pair.
     var weights = InlineArray<6, Scalar>(repeating: 0)

@@ -271,24 +271,28 @@ extension Renderer {
     let k = settings.supersampling
     let size = settings.size
     let fine = tw.fineSize
-    var scales = SIMD4<Scalar>.zero
-    for (i, p) in parameters.enumerated() { scales[i] = Scalar(p.interfaceScale) / Scalar(k * k) }
-    var planes = [[Scalar]](
-      repeating: [Scalar](repeating: 0, count: size * size * 3), count: parameters.count)
+    let count = size * size * 3
+    var planes: [[Scalar]] = []
+    planes.reserveCapacity(parameters.count)
     let colour = tw.colour
-    for i in 0..<size {
-      for j in 0..<size {
-        for c in 0..<3 {
-          var sum = SIMD4<Scalar>.zero
-          for di in 0..<k {
-            let row = (i * k + di) * fine
-            for dj in 0..<k { sum += colour[3 * (row + j * k + dj) + c] }
+    for (lane, parameter) in parameters.enumerated() {
+      let scale = Scalar(parameter.interfaceScale) / Scalar(k * k)
+      planes.append(
+        [Scalar](unsafeUninitializedCapacity: count) { plane, initialized in
+          for i in 0..<size {
+            for j in 0..<size {
+              for c in 0..<3 {
+                var sum: Scalar = 0
+                for di in 0..<k {
+                  let row = (i * k + di) * fine
+                  for dj in 0..<k { sum += colour[3 * (row + j * k + dj) + c][lane] }
+                }
+                plane[(i * size + j) * 3 + c] = sum * scale
+              }
+            }
           }
-          sum *= scales
-          let o = (i * size + j) * 3 + c
-          for lane in planes.indices { planes[lane][o] = sum[lane] }
-        }
-      }
+          initialized = count
+        })
     }
     return planes.map { RenderedImage(size: size, pixels: $0) }
   }
