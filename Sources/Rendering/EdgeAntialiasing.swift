@@ -181,8 +181,9 @@ enum EdgeAntialiasing {
   /// offset vanishes), nor when a piece shrinks away (both transitions bounding it read it at
   /// the same point), nor when a sliver face on a smooth contour turns edge-on and the contour
   /// moves to the next edge (the point is read past the sliver, on the face beyond it).
+  @inline(__always)
   static func reading<Scalar: RenderScalar>(
-    _ transitions: Transitions<Scalar>, _ i: Int, after: Bool, intoFirst: Bool,
+    _ transitions: borrowing Transitions<Scalar>, _ i: Int, after: Bool, intoFirst: Bool,
     _ item: WorkItem, _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>
   ) -> Reading<Scalar> {
     var result = Reading<Scalar>()
@@ -244,6 +245,7 @@ enum EdgeAntialiasing {
   /// transitions). The walk stops on the face it is on at a boundary, at a silhouette (the
   /// face across faces away) and after eight faces; the colour is then read there with its
   /// barycentrics clamped.
+  @inline(__always)
   static func walk<Scalar: RenderScalar>(
     _ face: Int32, from start: Scalar, to end: Scalar, _ item: WorkItem,
     _ ws: RenderWorkspace<Scalar>, _ renderer: Renderer<Scalar>

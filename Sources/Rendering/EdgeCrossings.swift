@@ -25,9 +25,6 @@ struct EdgeCrossing<Scalar: RenderScalar>: Sendable {
   /// `1/Z` of the edge at the crossing (affine along the projected edge).
   var inverseDepth: Scalar
 
-  /// The sort key: pair, then edge (unique, since an edge crosses a pair at most once).
-  var order: UInt64 { UInt64(UInt32(bitPattern: pair)) << 32 | UInt64(UInt32(bitPattern: edge)) }
-
   /// The crossings of the edge from `a` to `b` (fine-grid records `(col, row, 1/Z, Z)`) with
   /// the pairs of one orientation on an `n × n` grid, appended to `list`.
   static func walk(

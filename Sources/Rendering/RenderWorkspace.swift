@@ -36,6 +36,10 @@ final class RenderWorkspace<Scalar: RenderScalar> {
   // where they cross neighbouring samples' segments (the edge pass's work list, sorted by pair).
   var candidateEdges: [Int32] = []
   var crossings: [EdgeCrossing<Scalar>] = []
+  /// Scratch for building ``crossings`` (the unsorted list and its sort keys), kept for their
+  /// capacity.
+  var unsortedCrossings: [EdgeCrossing<Scalar>] = []
+  var crossingKeys: [UInt64] = []
   // The smallest vertex view depth of the current view (vertex stage).
   var nearestDepth = Double.infinity
   // The light of the current view and its unit direction (world).

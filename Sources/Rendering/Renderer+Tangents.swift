@@ -264,7 +264,7 @@ extension Renderer {
   }
 
   /// Box-filters the chunk's fine-grid colour tangents into one image per parameter, converted
-  /// to interface units (per degree for angles).
+  /// to interface units (per degree for angles), using `tw.colour` as scratch.
   func downsampleTangents(_ tw: TangentWorkspace<Scalar>, parameters: [RenderParameter])
     -> [RenderedImage<Scalar>]
   {
@@ -272,29 +272,32 @@ extension Renderer {
     let size = settings.size
     let fine = tw.fineSize
     let count = size * size * 3
-    var planes: [[Scalar]] = []
-    planes.reserveCapacity(parameters.count)
     let colour = tw.colour
-    for (lane, parameter) in parameters.enumerated() {
-      let scale = Scalar(parameter.interfaceScale) / Scalar(k * k)
-      planes.append(
-        [Scalar](unsafeUninitializedCapacity: count) { plane, initialized in
-          for i in 0..<size {
-            for j in 0..<size {
-              for c in 0..<3 {
-                var sum: Scalar = 0
-                for di in 0..<k {
-                  let row = (i * k + di) * fine
-                  for dj in 0..<k { sum += colour[3 * (row + j * k + dj) + c][lane] }
-                }
-                plane[(i * size + j) * 3 + c] = sum * scale
-              }
+    // Box-filter in place: coarse value `o` lands at index `o`, never after a fine value still
+    // to be read (the fine tangents are spent once downsampled).
+    if k > 1 {
+      for i in 0..<size {
+        for j in 0..<size {
+          for c in 0..<3 {
+            var sum = SIMD4<Scalar>.zero
+            for di in 0..<k {
+              let row = (i * k + di) * fine
+              for dj in 0..<k { sum += colour[3 * (row + j * k + dj) + c] }
             }
+            colour[(i * size + j) * 3 + c] = sum
           }
+        }
+      }
+    }
+    return parameters.enumerated().map { lane, parameter in
+      let scale = Scalar(parameter.interfaceScale) / Scalar(k * k)
+      return RenderedImage(
+        size: size,
+        pixels: [Scalar](unsafeUninitializedCapacity: count) { plane, initialized in
+          for o in 0..<count { plane[o] = colour[o][lane] * scale }
           initialized = count
         })
     }
-    return planes.map { RenderedImage(size: size, pixels: $0) }
   }
 }
 

@@ -307,8 +307,8 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   /// direction `cos 2φ` of the candidate edges at every welded vertex.
   func listCrossings(_ ws: RenderWorkspace<Scalar>) {
     let topology = scene.topology
-    var list = ws.crossings
-    ws.crossings = []
+    var list = ws.unsortedCrossings
+    ws.unsortedCrossings = []
     list.removeAll(keepingCapacity: true)
     for v in 0..<topology.weldedCount {
       ws.vertexDirection[v] = 0
@@ -349,9 +349,23 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
           edge: e, a, b, horizontal: horizontal, gridSize: ws.fineSize, into: &list)
       }
     }
-    // (pair, edge) is unique: one edge crosses a pair once.
-    list.sort { $0.order < $1.order }
-    ws.crossings = list
+    // Sorted by (pair, edge), which is unique (an edge crosses a pair once): candidate edges
+    // are walked in ascending order, so sorting (pair, position in the list) as integers gives
+    // the same order without moving the records more than once.
+    var keys = ws.crossingKeys
+    ws.crossingKeys = []
+    keys.removeAll(keepingCapacity: true)
+    for (i, c) in list.enumerated() {
+      keys.append(UInt64(UInt32(bitPattern: c.pair)) << 32 | UInt64(i))
+    }
+    keys.sort()
+    var sorted = ws.crossings
+    ws.crossings = []
+    sorted.removeAll(keepingCapacity: true)
+    for key in keys { sorted.append(list[Int(key & 0xFFFF_FFFF)]) }
+    ws.crossings = sorted
+    ws.crossingKeys = keys
+    ws.unsortedCrossings = list
   }
 
   /// The unit direction towards the light, in world space.
