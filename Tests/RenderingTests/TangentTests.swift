@@ -464,18 +464,8 @@ enum TangentTestSupport {
     preset: RenderSettings, parameter: RenderParameter, shape: Shape, source: GradientSource?,
     omitEdges: Bool = false
   ) throws -> [(h: Double, numeric: Double, mean: Double, gross: Double)] {
-    var settings = preset
-    settings.size = 64
-    settings.light = Light(azimuth: 0.6, elevation: 1.0)
-    let scene = SceneMesh(try mesh(shape))
-    var renderer = Renderer<Double>(scene: scene, settings: settings)
-    renderer.omitsEdgeTangents = omitEdges
-    var reference = settings
-    if source == .antialiasedSurrogate { reference.edgeAntialiasing = true }
-    let referenceRenderer = Renderer<Double>(scene: scene, settings: reference)
-    let view = SceneView(
-      CameraPose(azimuthDegrees: 35, elevationDegrees: 25, distance: 2.732), settings: settings)
-    let w = weights(size: 64, seed: 7)
+    let (renderer, referenceRenderer, view, w) = try rig(
+      preset: preset, shape: shape, source: source, omitEdges: omitEdges)
     func total(_ image: RenderedImage<Double>) -> Double {
       zip(w, image.pixels).reduce(0) { $0 + $1.0 * $1.1 }
     }
@@ -508,13 +498,14 @@ enum TangentTestSupport {
     }
   }
 
-  /// `Σ w·J` and the gross `Σ |w·J|` from the tangent image, and `[S(θ + h) − S(θ − h)]/2h`
-  /// for h = 0.02° and 0.01° (0.002 and 0.001 for the distance), with `S = Σ w·I` of the render
-  /// the tangent differentiates (the antialiased render for the surrogate).
-  static func aggregate(
-    preset: RenderSettings, parameter: RenderParameter, shape: Shape, source: GradientSource?,
-    omitEdges: Bool = false, omitCreases: Bool = false
-  ) throws -> (analytic: Double, gross: Double, numeric: [(Double, Double)]) {
+  /// The aggregate tests' set-up: a Float64 renderer of `shape` at 64² in `preset` (the edge
+  /// term or crease edges left out on request), the reference renderer whose renders the
+  /// tangents differentiate (the antialiased render for the surrogate), the view at (35°, 25°)
+  /// and the weights.
+  static func rig(
+    preset: RenderSettings, shape: Shape, source: GradientSource?, omitEdges: Bool = false,
+    omitCreases: Bool = false
+  ) throws -> (Renderer<Double>, Renderer<Double>, SceneView, [Double]) {
     var settings = preset
     settings.size = 64
     settings.light = Light(azimuth: 0.6, elevation: 1.0)
@@ -528,7 +519,19 @@ enum TangentTestSupport {
     referenceRenderer.omitsCreaseEdges = false
     let view = SceneView(
       CameraPose(azimuthDegrees: 35, elevationDegrees: 25, distance: 2.732), settings: settings)
-    let w = weights(size: 64, seed: 7)
+    return (renderer, referenceRenderer, view, weights(size: 64, seed: 7))
+  }
+
+  /// `Σ w·J` and the gross `Σ |w·J|` from the tangent image, and `[S(θ + h) − S(θ − h)]/2h`
+  /// for h = 0.02° and 0.01° (0.002 and 0.001 for the distance), with `S = Σ w·I` of the render
+  /// the tangent differentiates (the antialiased render for the surrogate).
+  static func aggregate(
+    preset: RenderSettings, parameter: RenderParameter, shape: Shape, source: GradientSource?,
+    omitEdges: Bool = false, omitCreases: Bool = false
+  ) throws -> (analytic: Double, gross: Double, numeric: [(Double, Double)]) {
+    let (renderer, referenceRenderer, view, w) = try rig(
+      preset: preset, shape: shape, source: source, omitEdges: omitEdges,
+      omitCreases: omitCreases)
     func total(_ image: RenderedImage<Double>) -> Double {
       zip(w, image.pixels).reduce(0) { $0 + $1.0 * $1.1 }
     }

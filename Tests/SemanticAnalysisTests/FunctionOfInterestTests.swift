@@ -67,6 +67,20 @@ import Testing
     return exp(logits[f.classIndex] - top) / total
   }
 
+  /// `[f(u + h e_k) − f(u − h e_k)]/2h` through the Float64 pipeline (``value(_:at:renderer:network:)``).
+  static func difference(
+    _ f: FunctionOfInterest, at u: [Double], dimension k: Int, step h: Double,
+    renderer: Renderer<Double>, network: Network
+  ) -> Double {
+    var plus = u
+    var minus = u
+    plus[k] += h
+    minus[k] -= h
+    return
+      (value(f, at: plus, renderer: renderer, network: network)
+      - value(f, at: minus, renderer: renderer, network: network)) / (2 * h)
+  }
+
   @Test(
     "∇f matches central differences of the Float64 pipeline within 5% at two steps, both presets",
     arguments: ["default", "nmr"])
@@ -88,13 +102,8 @@ import Testing
     // derivative is ~1e-4 per degree are rounding noise at any small step).
     for (k, dimension) in dimensions.enumerated() {
       for h in dimension == .distance ? [1e-5, 1e-6] : [1e-4, 1e-5] {
-        var plus = u
-        var minus = u
-        plus[k] += h
-        minus[k] -= h
-        let numeric =
-          (Self.value(f, at: plus, renderer: renderer, network: network)
-            - Self.value(f, at: minus, renderer: renderer, network: network)) / (2 * h)
+        let numeric = Self.difference(
+          f, at: u, dimension: k, step: h, renderer: renderer, network: network)
         #expect(
           abs(analytic[k] - numeric) <= 0.05 * abs(numeric) + 1e-8,
           "\(preset) \(dimension) h \(h): \(analytic[k]) vs \(numeric)")
@@ -131,13 +140,8 @@ import Testing
         var sum = 0.0
         for (i, g) in gradients.enumerated() { sum += g * (i == 0 || i == intervals ? 0.5 : 1) }
         let mean = sum / Double(intervals)
-        var plus = u
-        var minus = u
-        plus[k] += h
-        minus[k] -= h
-        let numeric =
-          (Self.value(all, at: plus, renderer: renderer, network: network)
-            - Self.value(all, at: minus, renderer: renderer, network: network)) / (2 * h)
+        let numeric = Self.difference(
+          all, at: u, dimension: k, step: h, renderer: renderer, network: network)
         // 3% of the difference, with a floor of 1% of the mean |∂f/∂u| for changes that nearly
         // cancel over the step (the nmr distance: a net −0.0014 per unit from gradients of
         // ±0.13 that the trapezoid rule resolves to about 0.2% of their size).
