@@ -25,9 +25,9 @@ build: deps
 # `semrob map` exists).
 run: build
 	@mkdir -p $(OUT)
-	@shape=$$($(SEMROB) shapes --names | head -n 1); \
-	  $(SEMROB) render --shape "$$shape" --azimuth 30 --elevation 20 --output $(OUT)/$$shape.png && \
-	  echo "semrob: wrote $(OUT)/$$shape.png (and $(OUT)/$$shape.json)"
+	@$(SEMROB) render --shape chair01 --azimuth 30 --elevation 20 --material-colours \
+	  --output $(OUT)/chair01.png && \
+	  echo "semrob: wrote $(OUT)/chair01.png (and $(OUT)/chair01.json)"
 
 test: deps
 	@Tools/test.sh

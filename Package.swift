@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "Rendering", targets: ["Rendering"]),
     .library(name: "SemanticAnalysis", targets: ["SemanticAnalysis"]),
     .library(name: "ImageFiles", targets: ["ImageFiles"]),
+    .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "ResultFiles", targets: ["ResultFiles"]),
   ],
   dependencies: [
@@ -49,11 +50,12 @@ let package = Package(
     .target(name: "Rendering", dependencies: ["Geometry", "Tensors"]),
     .target(name: "SemanticAnalysis", dependencies: ["Rendering", "NeuralNetworks", "Tensors"]),
     .target(name: "ImageFiles", dependencies: ["CPNG", "Tensors", "ResultFiles"]),
+    .target(name: "Plotting", dependencies: ["ImageFiles", "Tensors"], exclude: ["Fonts/LICENSE"]),
     .executableTarget(
       name: "SemrobCLI",
       dependencies: [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        "Tensors", "ResultFiles", "Geometry", "MeshFiles", "Rendering", "ImageFiles",
+        "Tensors", "ResultFiles", "Geometry", "MeshFiles", "Rendering", "ImageFiles", "Plotting",
         "NeuralNetworks", "SemanticAnalysis",
       ]),
 
@@ -65,6 +67,7 @@ let package = Package(
       name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "TestSupport"]),
+    .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Tensors"]),
     .testTarget(name: "GeometryTests", dependencies: ["Geometry", "Tensors", "TestSupport"]),
     .testTarget(
       name: "MeshFilesTests", dependencies: ["MeshFiles", "Geometry", "TestSupport"],

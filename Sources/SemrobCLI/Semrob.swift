@@ -7,7 +7,7 @@ struct Semrob: ParsableCommand {
     abstract: "Render meshes, probe classifiers and measure semantic robustness.",
     version: SemrobVersion.string,
     subcommands: [
-      Render.self, ListShapes.self, MeshInfo.self, MakeMesh.self, Classify.self, Score.self,
+      Render.self, ShapesCommand.self, MeshInfo.self, MakeMesh.self, Classify.self, Score.self,
       Models.self, Bench.self,
     ])
 }

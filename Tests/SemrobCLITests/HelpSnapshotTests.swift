@@ -7,7 +7,8 @@ import Testing
 /// HelpSnapshotTests` and review the diff like code.
 @Suite struct HelpSnapshotTests {
   static let commands: [[String]] = [
-    [], ["render"], ["shapes"], ["mesh-info"], ["make-mesh"], ["classify"], ["score"], ["models"],
+    [], ["render"], ["shapes"], ["shapes", "list"], ["shapes", "generate"], ["shapes", "sheet"],
+    ["mesh-info"], ["make-mesh"], ["classify"], ["score"], ["models"],
     ["bench"],
     ["bench", "render"], ["bench", "engine"], ["bench", "score"],
   ]
