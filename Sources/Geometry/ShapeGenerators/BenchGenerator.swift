@@ -70,7 +70,7 @@ enum BenchGenerator {
     let contoured = legs == 1 && back && contouredDrawn
     let lean2 = SIMD2(-sin(tilt), cos(tilt))
     let seatEnd = SIMD2(-halfDepth + 0.05, height - dip * 0.4)
-    let contour = smooth(
+    let contour = Curve.catmullRom(
       [
         SIMD2(halfDepth, height), SIMD2(0, height - dip), seatEnd,
         seatEnd + lean2 * (backHeight * 0.5), seatEnd + lean2 * backHeight,
@@ -192,7 +192,7 @@ enum BenchGenerator {
       for x in supportXs {
         let end = x != 0
         var strokes: [[SIMD2<Double>]] = [
-          smooth(
+          Curve.catmullRom(
             [
               SIMD2(halfDepth + 0.02 + curve, 0.0), SIMD2(halfDepth - curve, height * 0.35),
               SIMD2(halfDepth + curve * 0.5, height * 0.7), SIMD2(halfDepth - 0.03, seatBottom),
@@ -229,10 +229,10 @@ enum BenchGenerator {
         } else if !back && arms && end {
           backLeg.append(SIMD2(supportZ - 0.01, armTop))
         }
-        strokes.append(smooth(backLeg, samples: 4))
+        strokes.append(Curve.catmullRom(backLeg, samples: 4))
         if arms && end {
           strokes.append(
-            smooth(
+            Curve.catmullRom(
               [
                 SIMD2(halfDepth - 0.03, seatBottom - 0.02),
                 SIMD2(halfDepth + 0.03, height + armRise * 0.5),
@@ -397,24 +397,6 @@ enum BenchGenerator {
       right.append(points[i] - normal * (width / 2))
     }
     return left + right.reversed()
-  }
-
-  /// The Catmull-Rom curve through `points`, `samples` points per span.
-  private static func smooth(_ points: [SIMD2<Double>], samples: Int) -> [SIMD2<Double>] {
-    var result = [points[0]]
-    for i in 0..<(points.count - 1) {
-      let (p0, p1) = (points[max(i - 1, 0)], points[i])
-      let (p2, p3) = (points[i + 1], points[min(i + 2, points.count - 1)])
-      for k in 1...samples {
-        let t = Double(k) / Double(samples)
-        let a = 2 * p1
-        let b = (p2 - p0) * t
-        let c = (2 * p0 - 5 * p1 + 4 * p2 - p3) * (t * t)
-        let d = (3 * p1 - p0 - 3 * p2 + p3) * (t * t * t)
-        result.append(0.5 * (a + b + c + d))
-      }
-    }
-    return result
   }
 
   /// The polyline through `corners` with each inner corner replaced by a quadratic curve

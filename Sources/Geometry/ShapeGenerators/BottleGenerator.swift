@@ -37,7 +37,7 @@ enum BottleGenerator {
     let neckBottom = shoulderHeight + (neckTop - shoulderHeight) * (kind == 1 ? 0.35 : 0.45)
     switch shoulder {
     case 0:
-      outline += LatheProfile.smooth(
+      outline += Curve.catmullRom(
         [
           SIMD2(radius, shoulderHeight),
           SIMD2(radius * 0.8, shoulderHeight + (neckBottom - shoulderHeight) * 0.55),

@@ -43,7 +43,7 @@ enum CupGenerator {
       outline.last!, SIMD2((base + radius) / 2 * (1 + bulge), foot + (height - foot) * 0.45),
       SIMD2(radius, height),
     ]
-    outline += LatheProfile.smooth(control, samples: 6).dropFirst()
+    outline += Curve.catmullRom(control, samples: 6).dropFirst()
     let profile = LatheProfile.vessel(outer: outline, wall: wall, floor: foot + wall * 1.5)
     b.add(Part.revolve(profile, segments: 28), material: body)
 

@@ -1,29 +1,6 @@
-/// Profiles for lathed parts (bottles, cups, vases): smooth curves through a few control points
-/// and the hollow wall that turns an outline into a vessel.
+/// Profiles for lathed parts (bottles, cups, vases): the hollow wall that turns an outline into
+/// a vessel.
 enum LatheProfile {
-  /// The Catmull-Rom curve through `points` (radius, height), `samples` points per span,
-  /// starting at the first point and ending at the last.
-  static func smooth(_ points: [SIMD2<Double>], samples: Int) -> [SIMD2<Double>] {
-    guard points.count > 2 else { return points }
-    var result: [SIMD2<Double>] = [points[0]]
-    for i in 0..<(points.count - 1) {
-      let p0 = points[max(i - 1, 0)]
-      let p1 = points[i]
-      let p2 = points[i + 1]
-      let p3 = points[min(i + 2, points.count - 1)]
-      for k in 1...samples {
-        let t = Double(k) / Double(samples)
-        let (t2, t3) = (t * t, t * t * t)
-        let a = 2 * p1
-        let b = (p2 - p0) * t
-        let c = (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2
-        let d = (3 * p1 - p0 - 3 * p2 + p3) * t3
-        result.append(0.5 * (a + b + c + d))
-      }
-    }
-    return result
-  }
-
   /// A closed vessel from its outer outline (radius, height) from the foot's rim to the lip:
   /// closed at the bottom centre, over the lip as a rounded rim of thickness `wall`, and down
   /// the inside (the outline moved inwards by `wall`) to an inner floor at height `floor`.

@@ -54,7 +54,7 @@ enum VaseGenerator {
         SIMD2(neck * 1.1, h * 0.8), SIMD2(mouth, h),
       ]
     }
-    var outline = LatheProfile.smooth(control, samples: 6).map { SIMD2($0.x, $0.y + foot) }
+    var outline = Curve.catmullRom(control, samples: 6).map { SIMD2($0.x, $0.y + foot) }
     if foot > 0 {
       let base = control[0].x * 1.15
       outline = [SIMD2(base, 0), SIMD2(base, foot * 0.7), SIMD2(control[0].x, foot)] + outline
