@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "SemanticAnalysis", targets: ["SemanticAnalysis"]),
     .library(name: "ImageFiles", targets: ["ImageFiles"]),
     .library(name: "Plotting", targets: ["Plotting"]),
+    .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "ResultFiles", targets: ["ResultFiles"]),
   ],
   dependencies: [
@@ -51,11 +52,13 @@ let package = Package(
     .target(name: "SemanticAnalysis", dependencies: ["Rendering", "NeuralNetworks", "Tensors"]),
     .target(name: "ImageFiles", dependencies: ["CPNG", "Tensors", "ResultFiles"]),
     .target(name: "Plotting", dependencies: ["ImageFiles", "Tensors"], exclude: ["Fonts/LICENSE"]),
+    .target(name: "Datasets", dependencies: ["Rendering", "Geometry", "NeuralNetworks", "Tensors"]),
     .executableTarget(
       name: "SemrobCLI",
       dependencies: [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "Tensors", "ResultFiles", "Geometry", "MeshFiles", "Rendering", "ImageFiles", "Plotting",
+        "Datasets",
         "NeuralNetworks", "SemanticAnalysis",
       ]),
 
@@ -68,6 +71,9 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Tensors"]),
+    .testTarget(
+      name: "DatasetsTests",
+      dependencies: ["Datasets", "Geometry", "Rendering", "NeuralNetworks", "Tensors"]),
     .testTarget(name: "GeometryTests", dependencies: ["Geometry", "Tensors", "TestSupport"]),
     .testTarget(
       name: "MeshFilesTests", dependencies: ["MeshFiles", "Geometry", "TestSupport"],

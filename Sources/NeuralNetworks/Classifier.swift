@@ -53,6 +53,34 @@ public struct ModelDescription: Codable, Sendable, Hashable {
 
   /// The current schema tag.
   public static let currentSchema = "semrob.model/1"
+
+  /// Creates a description.
+  ///
+  /// - Parameters:
+  ///   - schema: The schema tag (``currentSchema``).
+  ///   - name: The model's name.
+  ///   - architecture: An ``Architecture`` raw value.
+  ///   - inputSize: The square input side.
+  ///   - normalization: The input normalisation inside the model, or `nil`.
+  ///   - classes: Class names in output order.
+  ///   - weights: The weights file, relative to the model folder.
+  ///   - weightsSHA256: The weights file's SHA-256, or `nil`.
+  ///   - accuracy: Named top-1 accuracies, or `nil`.
+  public init(
+    schema: String = currentSchema, name: String, architecture: String, inputSize: Int,
+    normalization: Statistics?, classes: [String], weights: String, weightsSHA256: String?,
+    accuracy: [String: Double]?
+  ) {
+    self.schema = schema
+    self.name = name
+    self.architecture = architecture
+    self.inputSize = inputSize
+    self.normalization = normalization
+    self.classes = classes
+    self.weights = weights
+    self.weightsSHA256 = weightsSHA256
+    self.accuracy = accuracy
+  }
 }
 
 /// A classifier ready for analyses: network (with its input normalisation inside), class

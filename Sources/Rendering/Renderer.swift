@@ -17,13 +17,13 @@ public struct Renderer<Scalar: RenderScalar>: Sendable {
   /// The prepared mesh.
   public let scene: SceneMesh
   /// The render settings.
-  public let settings: RenderSettings
+  public internal(set) var settings: RenderSettings
   /// Consistently oriented vertex normals in `Scalar`, with zero normals kept as zero.
   let vertexNormals: [SIMD3<Scalar>]
   /// Consistently oriented face normals `s_f N_f` in `Scalar`.
   let orientedFaceNormals: [SIMD3<Scalar>]
   /// Face albedo in `Scalar` (materials or white, per ``RenderSettings/materialColours``).
-  let albedo: [SIMD3<Scalar>]
+  var albedo: [SIMD3<Scalar>]
   /// Per face, the plane normal `N = (V1 − V0) × (V2 − V0)` (the topology's file normal) in
   /// `Scalar`.
   let planeNormals: [SIMD3<Scalar>]

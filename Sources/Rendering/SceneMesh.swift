@@ -20,6 +20,8 @@ public struct SceneMesh: Sendable {
   let faceHasZeroVertexNormal: [Bool]
   /// Face albedo from materials (white when the mesh has none), linear RGB.
   let materialAlbedo: [SIMD3<Double>]
+  /// The material index of every face (−1 without materials).
+  let faceMaterials: [Int32]
   /// First vertex of every face (the face stage's plane point), file order.
   let faceOrigins: [SIMD3<Double>]
   /// The two faces of every manifold edge; `(−1, −1)` for boundary and non-manifold edges,
@@ -133,6 +135,7 @@ public struct SceneMesh: Sendable {
     }
     faceComponent = component
     componentBoxes = boxes
+    faceMaterials = mesh.faceMaterials ?? Array(repeating: -1, count: mesh.triangleCount)
     materialAlbedo = (0..<mesh.triangleCount).map { f in
       let c = mesh.albedo(ofFace: f)
       return SIMD3(

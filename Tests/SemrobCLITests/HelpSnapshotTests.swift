@@ -8,7 +8,7 @@ import Testing
 @Suite struct HelpSnapshotTests {
   static let commands: [[String]] = [
     [], ["render"], ["shapes"], ["shapes", "list"], ["shapes", "generate"], ["shapes", "sheet"],
-    ["mesh-info"], ["make-mesh"], ["classify"], ["score"], ["models"],
+    ["mesh-info"], ["train"], ["evaluate"], ["make-mesh"], ["classify"], ["score"], ["models"],
     ["bench"],
     ["bench", "render"], ["bench", "engine"], ["bench", "score"],
   ]

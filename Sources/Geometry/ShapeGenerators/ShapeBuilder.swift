@@ -4,8 +4,15 @@ import Foundation
 /// name), gives its parts colours from randomised palettes, and merges the parts into one mesh
 /// with a material per colour.
 public struct ShapeBuilder {
+  /// A caller's generator behind one concrete type (an existential cannot be passed `inout`
+  /// to generic code).
+  struct Stream: RandomNumberGenerator {
+    var base: any RandomNumberGenerator
+    mutating func next() -> UInt64 { base.next() }
+  }
+
   /// The random stream every draw comes from.
-  private var random: any RandomNumberGenerator
+  private var random: Stream
   /// Every parameter drawn so far, by name (choices as the index of the option taken, flags
   /// as 0 or 1).
   public private(set) var parameters: [String: Double] = [:]
@@ -14,7 +21,7 @@ public struct ShapeBuilder {
 
   /// A builder drawing from `random`: semrob's generator seeded with the shape's seed
   /// (`RandomGenerator(seed:)` in Tensors, METHODS §0), so a seed always gives the same shape.
-  public init(random: some RandomNumberGenerator) { self.random = random }
+  public init(random: some RandomNumberGenerator) { self.random = Stream(base: random) }
 
   /// A number uniform in [0, 1): `(next() >> 11) · 2^−53` (METHODS §0).
   mutating func unit() -> Double { Double(random.next() >> 11) * 0x1p-53 }
@@ -56,7 +63,7 @@ public struct ShapeBuilder {
   /// palette family picked at random (wood, metal, painted, dark, light, plastic), so colour
   /// alone never tells the class.
   public mutating func material(_ role: String) -> Int32 {
-    let colour = Palette.draw(&self)
+    let colour = Palette.colour(using: &random)
     materials.append(Material(name: role, diffuse: colour))
     return Int32(materials.count - 1)
   }
@@ -88,10 +95,12 @@ public struct ShapeBuilder {
   public var builtParts: [Part] { parts.map(\.part) }
 }
 
-/// The colour families parts are painted from.
-enum Palette {
-  /// A colour (linear RGB in [0, 1]) from a randomly chosen family.
-  static func draw(_ random: inout ShapeBuilder) -> SIMD3<Double> {
+/// The colour families generated parts are painted from: wood, metal, painted, dark, light and
+/// plastic, each with randomised hue, saturation and value; shared by every class, so colour
+/// alone never tells a class.
+public enum Palette {
+  /// A colour (linear RGB in [0, 1]) from a randomly chosen family, drawn from `random`.
+  public static func colour(using random: inout some RandomNumberGenerator) -> SIMD3<Double> {
     // Hue in [0, 1), saturation and value, converted to RGB.
     func hsv(_ h: Double, _ s: Double, _ v: Double) -> SIMD3<Double> {
       let i = Int(h * 6) % 6
@@ -106,13 +115,14 @@ enum Palette {
       default: return SIMD3(v, p, q)
       }
     }
+    // U[0, 1) = (next() >> 11) · 2^−53 (METHODS §0).
     func uniform(_ range: ClosedRange<Double>) -> Double {
-      range.lowerBound + random.unit() * (range.upperBound - range.lowerBound)
+      range.lowerBound + Double(random.next() >> 11) * 0x1p-53
+        * (range.upperBound - range.lowerBound)
     }
-    switch random.draw(0...5) {
+    switch random.next() % 6 {
     case 0:  // wood: orange-brown hues
-      return hsv(
-        uniform(0.05...0.11), uniform(0.45...0.75), uniform(0.35...0.8))
+      return hsv(uniform(0.05...0.11), uniform(0.45...0.75), uniform(0.35...0.8))
     case 1:  // metal: near-grey, slightly blue or warm
       return hsv(uniform(0...1), uniform(0...0.08), uniform(0.55...0.85))
     case 2:  // painted: any hue, moderate saturation
