@@ -55,8 +55,7 @@ struct Evaluate: ParsableCommand {
 
   func run() throws {
     let threadCount = Parallelism.useOwnLoops(threads: threads)
-    let folder = ModelCatalog.folder(for: model)
-    let (classifier, description) = try Self.load(folder: folder, name: model)
+    let (folder, classifier, description) = try ModelCatalog.load(model)
     let catalog = try ShapeCatalog.load(explicit: meshes)
     let entries = catalog.index.shapes.filter {
       $0.class != nil && (shapeClass == nil || $0.class == shapeClass)
@@ -118,16 +117,6 @@ struct Evaluate: ParsableCommand {
         format: "%@: top-1 %.1f%% on %d renders of %d held-out shapes (%@ poses)",
         description.name, 100 * result.accuracy, result.total, shapes.count, poses.rawValue))
     print(result.table())
-  }
-
-  /// Loads a model folder with a one-line error naming the fix.
-  static func load(folder: URL, name: String) throws -> (Classifier, ModelDescription) {
-    guard FileManager.default.fileExists(atPath: folder.appending(path: "model.json").path) else {
-      throw CLIError(
-        "no model '\(name)' (looked for \(folder.path)/model.json); `semrob models` lists the "
-          + "shipped models, `semrob train` makes one.")
-    }
-    return try Classifier.load(folder: folder)
   }
 
   /// Stores the accuracy in `model.json` (`training-poses` or `uniform-poses`) and rewrites the

@@ -65,30 +65,48 @@ struct GenerateShape: ParsableCommand {
   }
 
   func run() throws {
+    // An existing index must load before anything is written (a malformed one is reported,
+    // never silently replaced); it is rewritten once, after every shape is written.
+    let indexURL = catalog.map { URL(fileURLWithPath: $0).appending(path: "index.json") }
+    var index: ShapeCatalog.Index? = nil
+    if let catalog, let indexURL {
+      index =
+        FileManager.default.fileExists(atPath: indexURL.path)
+        ? try ShapeCatalog.load(explicit: catalog).index
+        : ShapeCatalog.Index(schema: ShapeCatalog.schema, shapes: [])
+    }
+    var entries: [ShapeCatalog.Entry] = []
     if evaluationSet {
-      var written = 0
       for shapeClass in ShapeClass.allCases {
         for seed in ShapeClass.evaluationSeeds {
           let name = shapeClass.evaluationName(seed: seed)
-          try write(shapeClass, seed: seed, file: name + ".obj", name: name)
-          written += 1
+          entries.append(try write(shapeClass, seed: seed, file: name + ".obj", name: name))
         }
       }
-      Diagnostics.note("wrote \(written) shapes into \(catalog!)")
-      return
+      Diagnostics.note("wrote \(entries.count) shapes into \(catalog!)")
+    } else {
+      let file = output!
+      entries.append(
+        try write(
+          try Self.parseClass(shapeClass!), seed: seed!, file: file,
+          name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent))
     }
-    let file = output!
-    try write(
-      try Self.parseClass(shapeClass!), seed: seed!, file: file,
-      name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
+    guard var index, let indexURL else { return }
+    let names = Set(entries.map(\.name))
+    index.shapes.removeAll { names.contains($0.name) }
+    index.shapes += entries
+    index.shapes.sort { $0.name < $1.name }
+    try AtomicFile.write(try ResultJSON.makeDocumentEncoder().encode(index), to: indexURL)
   }
 
-  /// Generates one shape and writes its OBJ and MTL (and its catalogue entry with --catalog).
-  func write(_ shapeClass: ShapeClass, seed: UInt64, file: String, name: String) throws {
+  /// Generates one shape, writes its OBJ and MTL, and returns its catalogue entry.
+  func write(
+    _ shapeClass: ShapeClass, seed: UInt64, file: String, name: String
+  ) throws -> ShapeCatalog.Entry {
     let generated = shapeClass.generate(seed: seed, random: RandomGenerator(seed: seed))
     let mesh = generated.mesh
-    let directory = URL(fileURLWithPath: catalog ?? ".")
-    let url = catalog == nil ? URL(fileURLWithPath: file) : directory.appending(path: file)
+    let url =
+      catalog.map { URL(fileURLWithPath: $0).appending(path: file) } ?? URL(fileURLWithPath: file)
     let library = url.deletingPathExtension().appendingPathExtension("mtl")
     let text = Data(OBJFormat.write(mesh, materialLibrary: library.lastPathComponent).utf8)
     try AtomicFile.write(Data(OBJFormat.writeMaterialLibrary(mesh).utf8), to: library)
@@ -96,19 +114,9 @@ struct GenerateShape: ParsableCommand {
     Diagnostics.note(
       "wrote \(url.path) (\(shapeClass.rawValue), seed \(seed): \(mesh.vertexCount) vertices, "
         + "\(mesh.triangleCount) triangles)")
-    guard let catalog else { return }
-    let indexURL = directory.appending(path: "index.json")
-    var index =
-      FileManager.default.fileExists(atPath: indexURL.path)
-      ? try ShapeCatalog.load(explicit: catalog).index
-      : ShapeCatalog.Index(schema: ShapeCatalog.schema, shapes: [])
-    let entry = ShapeCatalog.Entry(
+    return ShapeCatalog.Entry(
       name: name, class: shapeClass.rawValue, file: file, generator: shapeClass.rawValue,
       parameters: generated.parameters, seed: seed, vertices: mesh.vertexCount,
       triangles: mesh.triangleCount, sha256: SHA256.hash(text))
-    index.shapes.removeAll { $0.name == entry.name }
-    index.shapes.append(entry)
-    index.shapes.sort { $0.name < $1.name }
-    try AtomicFile.write(try ResultJSON.makeDocumentEncoder().encode(index), to: indexURL)
   }
 }

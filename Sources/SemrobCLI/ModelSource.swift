@@ -40,14 +40,7 @@ struct ModelOptions: ParsableArguments {
   /// Loads the classifier and the files it came from.
   func load() throws -> (classifier: Classifier, files: [URL]) {
     if let model {
-      let folder = ModelCatalog.folder(for: model)
-      guard FileManager.default.fileExists(atPath: folder.appending(path: "model.json").path)
-      else {
-        throw ValidationError(
-          "No model '\(model)' (looked for \(folder.path)/model.json); "
-            + "`semrob models` lists the shipped models.")
-      }
-      let (classifier, description) = try Classifier.load(folder: folder)
+      let (folder, classifier, description) = try ModelCatalog.load(model)
       return (
         classifier,
         [folder.appending(path: "model.json"), folder.appending(path: description.weights)]
@@ -93,6 +86,21 @@ enum ModelCatalog {
   /// A model folder from a name (under ``root``) or a path.
   static func folder(for name: String) -> URL {
     name.contains("/") ? URL(fileURLWithPath: name) : root.appending(path: name)
+  }
+
+  /// Loads the model `name` (a folder under ``root`` or a path), with a usage error naming the
+  /// fix when there is no `model.json`.
+  static func load(_ name: String) throws -> (
+    folder: URL, classifier: Classifier, description: ModelDescription
+  ) {
+    let folder = folder(for: name)
+    guard FileManager.default.fileExists(atPath: folder.appending(path: "model.json").path) else {
+      throw ValidationError(
+        "No model '\(name)' (looked for \(folder.path)/model.json); `semrob models` lists the "
+          + "shipped models, `semrob train` makes one.")
+    }
+    let (classifier, description) = try Classifier.load(folder: folder)
+    return (folder, classifier, description)
   }
 
   /// The descriptions of every model folder under ``root`` (unreadable ones skipped).
