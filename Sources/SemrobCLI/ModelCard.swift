@@ -12,11 +12,13 @@ enum ModelCard {
       ModelDescription.self, from: Data(contentsOf: folder.appending(path: "model.json")))
     let log = try? decoder.decode(
       TrainingLog.self, from: Data(contentsOf: folder.appending(path: "training.json")))
-    let evaluations = ["training", "uniform"].compactMap { poses in
+    func evaluation(_ name: String) -> EvaluationResult? {
       try? decoder.decode(
         EvaluationResult.self,
-        from: Data(contentsOf: folder.appending(path: "evaluation-\(poses).json")))
+        from: Data(contentsOf: folder.appending(path: "evaluation-\(name).json")))
     }
+    let evaluations = ["training", "uniform"].compactMap(evaluation)
+    let quick = evaluation("training-quick")
     var text = "# \(description.name)\n\n"
     text += "A `\(description.architecture)` classifier of the ten semrob shape classes, "
     text += "trained by semrob on renders of its procedurally generated training shapes.\n\n"
@@ -74,10 +76,51 @@ enum ModelCard {
             $0.perClass[k].map { String(format: "%.1f%%", 100 * $0) } ?? "–"
           }.joined(separator: " | ") + " |\n"
       }
+      text += "\nBy the pose of the view (elevation band; azimuth sector measured from the front, "
+      text += "both sides together; renders in brackets):\n\n"
+      text += "| view | " + evaluations.map { "\($0.poses) poses" }.joined(separator: " | ")
+      text += " |\n|---|" + evaluations.map { _ in "---|" }.joined() + "\n"
+      let bands = [
+        (
+          EvaluationResult.elevationBands.map(\.name), \EvaluationResult.elevationBands, "elevation"
+        ),
+        (EvaluationResult.azimuthSectors.map(\.name), \EvaluationResult.azimuthSectors, "azimuth"),
+      ]
+      for (names, path, label) in bands {
+        for (k, name) in names.enumerated() {
+          text +=
+            "| \(label) \(name) | "
+            + evaluations.map { e -> String in
+              let t = e[keyPath: path][k]
+              return t.accuracy.map { String(format: "%.1f%% (%d)", 100 * $0, t.total) } ?? "–"
+            }.joined(separator: " | ") + " |\n"
+        }
+      }
+      text += "\nWhere it fails:\n\n"
+      for e in evaluations {
+        let weakest = e.weakestShapes(limit: 5).map {
+          "\($0.name) \($0.correct)/\($0.total)"
+        }
+        let mistakes = e.confusions(limit: 5).map { "\($0.truth)→\($0.predicted) \($0.count)" }
+        text += "- \(e.poses) poses: weakest shapes "
+        text += weakest.isEmpty ? "none" : weakest.joined(separator: ", ")
+        text += "; most frequent confusions "
+        text += (mistakes.isEmpty ? "none" : mistakes.joined(separator: ", ")) + "\n"
+      }
       for e in evaluations {
         text += "\nConfusion, \(e.poses) poses (rows: true class, \(e.views) views per shape, "
         text += "seed \(e.seed)):\n\n```\n\(e.table())\n```\n"
       }
+      text += "\n`semrob evaluate --model \(description.name) --poses training|uniform` "
+      text += "reproduces these numbers (every view is a fixed draw of its seed).\n"
+    }
+    if let quick {
+      text += "\n## Quick check\n\n"
+      text += "`semrob evaluate --model \(description.name) --quick` (\(quick.views) views per "
+      text += "shape, \(quick.total) renders, \(quick.poses) poses, seed \(quick.seed)): "
+      text += String(format: "**%.1f%%**", 100 * quick.accuracy)
+      text += ". The test suite reruns it and requires this accuracy within 1 point, and checks "
+      text += "the weights against the SHA-256 above.\n"
     }
     try AtomicFile.write(Data(text.utf8), to: folder.appending(path: "README.md"))
   }

@@ -141,13 +141,21 @@ struct Train: ParsableCommand {
     var trained = 0
     while !trainer.isFinished && trained < (stopAfter ?? Int.max) {
       trained += 1
+      let started = ContinuousClock.now
+      var seen = 0
       let report = try trainer.trainEpoch(on: training) { event in
-        guard !quiet, case .batchFinished(let b) = event, b.batch % 25 == 0 else { return }
+        guard case .batchFinished(let b) = event else { return }
+        seen += b.examples
+        guard !quiet, b.batch % 25 == 0 else { return }
+        // The epoch's mean rate so far; the ETA counts the training images still to go.
+        let rate = Double(seen) / max((ContinuousClock.now - started).inSeconds, 1e-9)
+        let remaining = (examples - seen) + (epochs - b.epoch - 1) * examples
         FileHandle.standardError.write(
           Data(
             String(
-              format: "\repoch %d/%d  batch %d/%d  loss %.3f  acc %.3f  %.0f img/s   ",
-              b.epoch + 1, epochs, b.batch + 1, b.batches, b.loss, b.accuracy, b.imagesPerSecond
+              format: "\repoch %d/%d  batch %d/%d  loss %.3f  acc %.3f  %.0f img/s  ETA %@   ",
+              b.epoch + 1, epochs, b.batch + 1, b.batches, b.loss, b.accuracy, rate,
+              Self.duration(Double(remaining) / rate)
             ).utf8))
       }
       let validated = try trainer.evaluate(on: validation, batchSize: 128)

@@ -89,6 +89,20 @@ import Testing
     #expect(payload?["accuracy"] as? Double == 0.1)
     let confusion = payload?["confusion"] as? [[Int]]
     #expect(confusion?.allSatisfy { $0 == (0..<10).map { $0 == 5 ? 20 : 0 } } == true)
+    // Per shape: the ten cups right both times, every other shape never.
+    let shapes = payload?["shapes"] as? [[String: Any]] ?? []
+    #expect(shapes.count == 100)
+    for shape in shapes {
+      let isCup = (shape["name"] as? String)?.hasPrefix("cup") == true
+      #expect(shape["total"] as? Int == 2 && shape["correct"] as? Int == (isCup ? 2 : 0))
+    }
+    // Every render falls in exactly one elevation band and one azimuth sector.
+    for key in ["elevation_bands", "azimuth_sectors"] {
+      let bands = payload?[key] as? [[String: Any]] ?? []
+      #expect(bands.count == 5)
+      #expect(bands.reduce(0) { $0 + ($1["total"] as? Int ?? 0) } == 200, "\(key)")
+      #expect(bands.reduce(0) { $0 + ($1["correct"] as? Int ?? 0) } == 20, "\(key)")
+    }
     let recorded = try JSONDecoder().decode(
       ModelDescription.self, from: Data(contentsOf: folder.appending(path: "model.json")))
     #expect(recorded.accuracy?["training-poses"] == 0.1)
