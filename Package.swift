@@ -70,7 +70,7 @@ let package = Package(
       name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "TestSupport"]),
-    .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Tensors"]),
+    .testTarget(name: "PlottingTests", dependencies: ["Plotting", "ImageFiles", "Tensors"]),
     .testTarget(
       name: "DatasetsTests",
       dependencies: ["Datasets", "Geometry", "Rendering", "NeuralNetworks", "Tensors"]),

@@ -22,6 +22,33 @@ import Testing
     }
   }
 
+  @Test("the symbols °, − and the others have their own glyphs with ink; other characters are ?")
+  func symbolGlyphs() {
+    let question = BitmapFont.dejaVuSans14.glyph("?")
+    for font in [BitmapFont.dejaVuSans11, .dejaVuSans14, .dejaVuSans18] {
+      for character in ["°", "−"] as [Character] {
+        let glyph = font.glyph(character)
+        #expect(glyph.code == Int(character.unicodeScalars.first!.value), "\(character)")
+        #expect(glyph.code != 63)
+        #expect(glyph.coverage.contains { $0 > 128 }, "\(character) has ink")
+        #expect(glyph.coverage != font.glyph("?").coverage)
+      }
+      for character in "°−×…→←≤≥±²³·θφΔ∇μσραβη∞≈–—" {
+        let glyph = font.glyph(character)
+        #expect(glyph.code == Int(character.unicodeScalars.first!.value), "\(character)")
+        #expect(glyph.coverage.count == glyph.width * glyph.height)
+        #expect(glyph.coverage.contains { $0 > 0 }, "\(character) has ink")
+      }
+      // Not in the set, or more than one code point: drawn as ?.
+      for character in ["é", "e\u{301}", "ß", "€", "✓"] as [Character] {
+        #expect(font.glyph(character).code == 63, "\(character)")
+      }
+    }
+    #expect(question.code == 63)
+    // The true minus is wider than the hyphen, as in the font.
+    #expect(BitmapFont.dejaVuSans14.glyph("−").advance > BitmapFont.dejaVuSans14.glyph("-").advance)
+  }
+
   @Test("text lands where aligned, in its colour, and is clipped at the border")
   func text() {
     let font = BitmapFont.dejaVuSans14
