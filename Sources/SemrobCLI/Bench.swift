@@ -9,7 +9,7 @@ import Tensors
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure throughput of semrob's building blocks (use a release build).",
-    subcommands: [BenchRender.self, BenchEngine.self, BenchScore.self])
+    subcommands: [BenchRender.self, BenchEngine.self, BenchScore.self, BenchMap.self])
 }
 
 /// `semrob bench render`: renders/s of a ~5,000-triangle mesh.

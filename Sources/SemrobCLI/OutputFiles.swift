@@ -13,6 +13,28 @@ enum OutputFiles {
     }
   }
 
+  /// Creates the output directory `url` (and its parents) when it is missing; throws a usage
+  /// error naming the fix when it is a file, cannot be created or is not writable.
+  static func prepareDirectory(_ url: URL, option: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else {
+        throw ValidationError("\(option) '\(url.path)' is a file; give a directory.")
+      }
+    } else {
+      do {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+      } catch {
+        throw ValidationError(
+          "\(option) '\(url.path)': cannot create the directory (\(OneLine.make("\(error)"))); "
+            + "choose another output directory.")
+      }
+    }
+    if let problem = FileProblem.destinationProblem(url.appending(path: "probe")) {
+      throw ValidationError("\(option) '\(url.path)': \(problem).")
+    }
+  }
+
   /// File names for `count` outputs: the name itself for one output; otherwise the printf
   /// pattern in the name (`out/%03d.png`) or `NAME_000.ext`, `NAME_001.ext`, ...
   static func numbered(_ path: String, count: Int) -> [String] {

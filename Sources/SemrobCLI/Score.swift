@@ -29,6 +29,8 @@ struct Score: ParsableCommand {
   @OptionGroup var light: LightOptions
   @OptionGroup var soft: SoftOptions
   @Option(help: "Render preset: default or nmr.") var preset: PresetName = .default
+  @Flag(help: "Colour faces with the mesh's material colours (default: white, as the nmr preset).")
+  var materialColours = false
   @Flag(help: "Also compute the gradient of f.") var grad = false
   @Option(
     help: ArgumentHelp(
@@ -71,6 +73,7 @@ struct Score: ParsableCommand {
     var settings = soft.applied(to: light.applied(to: preset.settings))
     settings.size = classifier.inputSize
     settings.fieldOfView = fov * Camera.radiansPerDegree
+    settings.materialColours = materialColours
     let parameters = try RenderParameter.list(dimensions)
     let base = SceneView(
       CameraPose(azimuthDegrees: azimuth, elevationDegrees: elevation, distance: distance),

@@ -8,6 +8,6 @@ struct Semrob: ParsableCommand {
     version: SemrobVersion.string,
     subcommands: [
       Render.self, ShapesCommand.self, MeshInfo.self, MakeMesh.self, Classify.self, Score.self,
-      Models.self, Train.self, Evaluate.self, Bench.self,
+      Models.self, Train.self, Evaluate.self, MapCommand.self, DSMCommand.self, Bench.self,
     ])
 }

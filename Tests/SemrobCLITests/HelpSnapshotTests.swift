@@ -10,7 +10,8 @@ import Testing
     [], ["render"], ["shapes"], ["shapes", "list"], ["shapes", "generate"], ["shapes", "sheet"],
     ["mesh-info"], ["train"], ["evaluate"], ["make-mesh"], ["classify"], ["score"], ["models"],
     ["bench"],
-    ["bench", "render"], ["bench", "engine"], ["bench", "score"],
+    ["map"], ["dsm"], ["bench", "render"], ["bench", "engine"], ["bench", "score"],
+    ["bench", "map"],
   ]
 
   static let snapshots = CommandRunner.packageRoot.appending(path: "Tests/SemrobCLITests/Snapshots")
