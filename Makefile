@@ -9,7 +9,6 @@ SWIFT ?= swift
 CPU ?=
 SWIFTFLAGS := $(if $(CPU),-Xswiftc -target-cpu -Xswiftc $(CPU),)
 SEMROB := .build/release/semrob
-OUT ?= out
 
 .PHONY: all deps build run test bench meshes clean
 
@@ -21,13 +20,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product semrob $(SWIFTFLAGS)
 
-# The main job: a render of the first shipped shape (the semantic map takes its place once
-# `semrob map` exists).
+# The main job: the 2-D semantic map of the first shipped shape with the zoo's most accurate
+# model → semrob-output/chair01_<model>_nsm.{png,npy,json} and chair01_renders.png.
 run: build
-	@mkdir -p $(OUT)
-	@$(SEMROB) render --shape chair01 --azimuth 30 --elevation 20 --material-colours \
-	  --output $(OUT)/chair01.png && \
-	  echo "semrob: wrote $(OUT)/chair01.png (and $(OUT)/chair01.json)"
+	@$(SEMROB) map --shape chair01
 
 test: deps
 	@Tools/test.sh
@@ -39,4 +35,4 @@ meshes: build
 	@Tools/generate-meshes.sh
 
 clean:
-	rm -rf .build $(OUT)
+	rm -rf .build semrob-output

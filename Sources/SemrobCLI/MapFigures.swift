@@ -45,13 +45,14 @@ enum MapFigures {
       yLabel: SemanticSpace.parameter(yAxis.parameter).axisLabel, colourBarLabel: barLabel)
     figure.xPeriod = xAxis.isFullTurn ? 360 : nil
     figure.xTicks = ticks(xAxis, through: xAxis.end + xAxis.step / 2)
-    for (k, trap) in traps.prefix(9).enumerated() {
+    // The largest traps outlined; single cells unlabelled so they do not crowd the figure.
+    for (k, trap) in traps.prefix(6).enumerated() {
       figure.rectangles.append(
         HeatMap.Rectangle(
           x0: trap.extent[0][0] - xAxis.step / 2, y0: trap.extent[1][0] - yAxis.step / 2,
           x1: trap.extent[0][1] + xAxis.step / 2, y1: trap.extent[1][1] + yAxis.step / 2,
           edgeColour: SIMD3(repeating: 0.1), lineWidth: 1.5, dashed: true,
-          label: "trap \(k + 1)"))
+          label: trap.cells > 1 ? "trap \(k + 1)" : nil))
     }
     if let statistics {
       figure.markers.append(
