@@ -40,7 +40,14 @@ enum AlexNet {
   /// LRN → max 3/2 → conv 3×3 (144) → ReLU → conv 3×3 (144) → ReLU → conv 3×3 (96) → ReLU →
   /// max 3/2 → adaptive avg 3×3 → dropout → fc 864→512 → ReLU → dropout → fc 512→512 → ReLU →
   /// fc 512→classes. Paths follow torchvision's numbering (`features.N`, `classifier.N`).
+  ///
+  /// Initialised for training from scratch without batch norm: Kaiming normal fan-out for the
+  /// convolutions and the hidden linear layers, N(0, 0.01²) for the output layer. PyTorch's
+  /// default (gain about 0.4 per layer) and VGG's N(0, 0.01²) hidden layers both leave the
+  /// logits and the gradients near zero, and SGD stalled at chance (loss ln 10 after 300–400
+  /// batches at learning rates 0.05, 0.02 and 0.01).
   static func mini(_ b: inout NetworkBuilder, classes: Int) {
+    let output = WeightInitialization.normal(standardDeviation: 0.01)
     var x = b.last
     var index = 0
     func next() -> String {
@@ -48,13 +55,17 @@ enum AlexNet {
       return "features.\(index)"
     }
     x = b.add(
-      Convolution2D(inputChannels: 3, outputChannels: 48, kernelSize: 7, stride: 2, padding: 3),
+      Convolution2D(
+        inputChannels: 3, outputChannels: 48, kernelSize: 7, stride: 2, padding: 3,
+        initialization: .kaimingNormalFanOut),
       name: next(), x)
     x = b.add(ReLU(), name: next(), x)
     x = b.add(LocalResponseNormalization(size: 5, alpha: 1e-4, beta: 0.75, k: 2), name: next(), x)
     x = b.add(MaxPooling2D(kernelSize: 3, stride: 2), name: next(), x)
     x = b.add(
-      Convolution2D(inputChannels: 48, outputChannels: 96, kernelSize: 5, padding: 2),
+      Convolution2D(
+        inputChannels: 48, outputChannels: 96, kernelSize: 5, padding: 2,
+        initialization: .kaimingNormalFanOut),
       name: next(), x)
     x = b.add(ReLU(), name: next(), x)
     x = b.add(LocalResponseNormalization(size: 5, alpha: 1e-4, beta: 0.75, k: 2), name: next(), x)
@@ -62,7 +73,8 @@ enum AlexNet {
     for out in [144, 144, 96] {
       x = b.add(
         Convolution2D(
-          inputChannels: b.channels(of: x), outputChannels: out, kernelSize: 3, padding: 1),
+          inputChannels: b.channels(of: x), outputChannels: out, kernelSize: 3, padding: 1,
+          initialization: .kaimingNormalFanOut),
         name: next(), x)
       x = b.add(ReLU(), name: next(), x)
     }
@@ -70,11 +82,16 @@ enum AlexNet {
     x = b.add(AdaptiveAveragePooling2D(outputSize: 3), name: "avgpool", x)
     x = b.add(Flatten(), name: "flatten", x)
     x = b.add(Dropout(probability: 0.5), name: "classifier.0", x)
-    x = b.add(Linear(inputSize: 96 * 9, outputSize: 512), name: "classifier.1", x)
+    x = b.add(
+      Linear(inputSize: 96 * 9, outputSize: 512, initialization: .kaimingNormalFanOut),
+      name: "classifier.1", x)
     x = b.add(ReLU(), name: "classifier.2", x)
     x = b.add(Dropout(probability: 0.5), name: "classifier.3", x)
-    x = b.add(Linear(inputSize: 512, outputSize: 512), name: "classifier.4", x)
+    x = b.add(
+      Linear(inputSize: 512, outputSize: 512, initialization: .kaimingNormalFanOut),
+      name: "classifier.4", x)
     x = b.add(ReLU(), name: "classifier.5", x)
-    b.add(Linear(inputSize: 512, outputSize: classes), name: "classifier.6", x)
+    b.add(
+      Linear(inputSize: 512, outputSize: classes, initialization: output), name: "classifier.6", x)
   }
 }
