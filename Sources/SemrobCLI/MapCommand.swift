@@ -60,13 +60,16 @@ struct MapCommand: ParsableCommand {
     let semanticGrid = try grid.grid()
     let resolved = try mesh.load(defaultNormalization: grid.preset.normalization)
     let shapeClass = try className ?? catalogueClass()
+    // File names: the shape's name, or the mesh file's name without its extension.
+    let name =
+      mesh.shape ?? URL(fileURLWithPath: resolved.label).deletingPathExtension().lastPathComponent
     let directory = URL(fileURLWithPath: output)
     try OutputFiles.prepareDirectory(directory, option: "--output")
     var results: [MapResult] = []
     var maps: [SemanticMap] = []
     var lastJob: MapJob?
-    for name in names {
-      let (folder, classifier, description) = try ModelCatalog.load(name)
+    for modelName in names {
+      let (folder, classifier, description) = try ModelCatalog.load(modelName)
       let job = try MapJob(
         mesh: resolved.mesh, className: shapeClass, classifier: classifier, grid: grid,
         threads: threadCount)
@@ -84,7 +87,7 @@ struct MapCommand: ParsableCommand {
       let seconds = (ContinuousClock.now - started).inSeconds
       if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
       let statistics = MapStatistics(map, level: level)
-      let stem = "\(resolved.label)_\(description.name)_nsm"
+      let stem = "\(name)_\(description.name)_nsm"
       let files = MapResult.Files(
         figure: "\(stem).png", scores: "\(stem).npy", record: "\(stem).json")
       let result = MapResult(
@@ -114,12 +117,12 @@ struct MapCommand: ParsableCommand {
     if semanticGrid.axes.count == 1 && results.count > 1 {
       try OutputFiles.writePNG(
         MapFigures.profiles(maps, results: results).tensor,
-        to: directory.appending(path: "\(resolved.label)_nsm.png").path)
+        to: directory.appending(path: "\(name)_nsm.png").path)
     }
     if let lastJob {
       let sheet = try MapFigures.renderSheet(maps, results: results, job: lastJob)
       try OutputFiles.writePNG(
-        sheet.tensor, to: directory.appending(path: "\(resolved.label)_renders.png").path)
+        sheet.tensor, to: directory.appending(path: "\(name)_renders.png").path)
     }
   }
 
