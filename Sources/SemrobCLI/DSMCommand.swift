@@ -49,6 +49,11 @@ struct DSMCommand: ParsableCommand {
   var meshes: String?
   @Option(help: "Colormap of the figures: rdbu (the study's red–blue) or viridis.")
   var colormap = "rdbu"
+  @Option(
+    help: ArgumentHelp(
+      "Values at the colormap's ends: zero-max (0…max, the study's; default), unit (0…1), min-max (the map's own range) or A,B.",
+      valueName: "scale"))
+  var colourScale: ColourScale = .zeroToMaximum
   @Option(help: "Level of the above-fraction and of semantic traps.") var level = 0.5
   @Option(name: .shortAndLong, help: ArgumentHelp("Output directory.", valueName: "dir"))
   var output = "semrob-output"
@@ -186,7 +191,7 @@ struct DSMCommand: ParsableCommand {
     var maps: [SemanticMap] = []
     var inputs: [URL] = []
     var label = "stored maps"
-    var title = "Data semantic map"
+    var title = "Data semantic map" + (className.map { " of \($0)" } ?? "")
     for path in fromMaps {
       let url = URL(fileURLWithPath: path)
       inputs.append(url)
@@ -221,7 +226,8 @@ struct DSMCommand: ParsableCommand {
       files: .init(figure: "\(stem).png", scores: "\(stem).npy", record: "\(stem).json"))
     try writeDSM(
       dsm, result: result, title: title,
-      subtitle: "mean of \(maps.count) maps (\(label))", directory: directory,
+      subtitle: "mean of \(maps.count) map\(maps.count == 1 ? "" : "s") (\(label))",
+      directory: directory,
       inputs: inputs, settings: [:], threads: threads)
   }
 
@@ -233,7 +239,8 @@ struct DSMCommand: ParsableCommand {
     try MapFiles.writeScores(map, to: directory.appending(path: result.files.scores))
     try OutputFiles.writePNG(
       MapFigures.heatMap(
-        map, title: title, subtitle: subtitle, colormap: colormap, traps: result.statistics.traps
+        map, title: title, subtitle: subtitle, colormap: colormap, traps: result.statistics.traps,
+        scale: colourScale
       ).tensor,
       to: directory.appending(path: result.files.figure).path)
     let document = try OutputFiles.resultDocument(
@@ -250,7 +257,8 @@ struct DSMCommand: ParsableCommand {
     try MapFiles.writeScores(map, to: directory.appending(path: result.files.scores))
     try OutputFiles.writePNG(
       MapFigures.heatMap(
-        map, title: title, subtitle: subtitle, colormap: colormap, traps: result.statistics.traps
+        map, title: title, subtitle: subtitle, colormap: colormap, traps: result.statistics.traps,
+        scale: colourScale
       ).tensor,
       to: directory.appending(path: result.files.figure).path)
     let document = try OutputFiles.resultDocument(

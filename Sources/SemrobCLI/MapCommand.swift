@@ -35,6 +35,11 @@ struct MapCommand: ParsableCommand {
   @OptionGroup var grid: MapGridOptions
   @Option(help: "Colormap of the figures: rdbu (the study's red–blue) or viridis.")
   var colormap = "rdbu"
+  @Option(
+    help: ArgumentHelp(
+      "Values at the colormap's ends: unit (0…1; default), zero-max (0…max, the study's), min-max (the map's own range) or A,B.",
+      valueName: "scale"))
+  var colourScale: ColourScale = .unit
   @Option(help: "Level of the above-fraction and of semantic traps.") var level = 0.5
   @Option(name: .shortAndLong, help: ArgumentHelp("Output directory.", valueName: "dir"))
   var output = "semrob-output"
@@ -95,7 +100,7 @@ struct MapCommand: ParsableCommand {
         grid: semanticGrid, statistics: statistics, seconds: seconds, files: files)
       try MapFiles.writeScores(map, to: directory.appending(path: files.scores))
       try OutputFiles.writePNG(
-        MapFigures.figure(map, result: result, colormap: colormap).tensor,
+        MapFigures.figure(map, result: result, colormap: colormap, scale: colourScale).tensor,
         to: directory.appending(path: files.figure).path)
       let document = try OutputFiles.resultDocument(
         schema: "semrob.map/1", payload: result,

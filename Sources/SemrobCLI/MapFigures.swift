@@ -1,7 +1,53 @@
+import ArgumentParser
 import Foundation
 import Plotting
 import Rendering
 import SemanticAnalysis
+
+/// The values at the colormap's ends: `unit` (0…1), `zero-max` (0…the map's maximum, the
+/// study's `vmin=0, vmax=max(Z)`), `min-max` (the map's own range) or `A,B`.
+enum ColourScale: ExpressibleByArgument, Equatable {
+  case unit
+  case zeroToMaximum
+  case minimumToMaximum
+  case fixed(ClosedRange<Double>)
+
+  init?(argument: String) {
+    switch argument {
+    case "unit": self = .unit
+    case "zero-max": self = .zeroToMaximum
+    case "min-max": self = .minimumToMaximum
+    default:
+      guard let range = RangeOption(argument: argument), range.step == nil,
+        range.range.lowerBound < range.range.upperBound
+      else { return nil }
+      self = .fixed(range.range)
+    }
+  }
+
+  /// The command-line spelling.
+  var defaultValueDescription: String {
+    switch self {
+    case .unit: "unit"
+    case .zeroToMaximum: "zero-max"
+    case .minimumToMaximum: "min-max"
+    case .fixed(let range): "\(range.lowerBound),\(range.upperBound)"
+    }
+  }
+
+  /// The range for `map` (a constant map gets a unit-wide range).
+  func range(for map: SemanticMap) -> ClosedRange<Double> {
+    let finite = map.values.filter(\.isFinite).map(Double.init)
+    let low = finite.min() ?? 0
+    let high = finite.max() ?? 1
+    switch self {
+    case .unit: return 0...1
+    case .zeroToMaximum: return high > 0 ? 0...high : 0...1
+    case .minimumToMaximum: return low < high ? low...high : low...(low + 1)
+    case .fixed(let range): return range
+    }
+  }
+}
 
 /// The figures of `semrob map` and `semrob dsm`.
 enum MapFigures {
@@ -10,7 +56,9 @@ enum MapFigures {
 
   /// A network semantic map's figure: a heat map (2-D) or a profile (1-D) of P on 0…1, with
   /// the semantic traps outlined and the best and worst poses marked.
-  static func figure(_ map: SemanticMap, result: MapResult, colormap: String) -> Canvas {
+  static func figure(
+    _ map: SemanticMap, result: MapResult, colormap: String, scale: ColourScale = .unit
+  ) -> Canvas {
     let title = "\(result.shape) · \(result.model) · P(\(result.className))"
     if map.grid.axes.count == 1 {
       return profiles(
@@ -19,16 +67,16 @@ enum MapFigures {
     }
     return heatMap(
       map, title: title, subtitle: nil, colormap: colormap, traps: result.statistics.traps,
-      statistics: result.statistics, valueRange: 0...1, barLabel: "P(\(result.className))")
+      statistics: result.statistics, scale: scale, barLabel: "P(\(result.className))")
   }
 
-  /// A heat map of a 2-D map (a 1-D map is drawn as a profile): `valueRange` 0…max by default
-  /// (the study's `vmin=0, vmax=max(Z)`), traps outlined, and the extremes marked when
-  /// `statistics` is given.
+  /// A heat map of a 2-D map (a 1-D map is drawn as a profile) over the colour `scale` (by
+  /// default 0…max, the study's `vmin=0, vmax=max(Z)`), traps outlined, and the extremes marked
+  /// when `statistics` is given.
   static func heatMap(
     _ map: SemanticMap, title: String, subtitle: String?, colormap: String,
     traps: [SemanticTrap], statistics: MapStatistics? = nil,
-    valueRange: ClosedRange<Double>? = nil, barLabel: String = "mean score"
+    scale: ColourScale = .zeroToMaximum, barLabel: String = "mean score"
   ) -> Canvas {
     let fullTitle = [title, subtitle].compactMap { $0 }.joined(separator: " · ")
     let grid = map.grid
@@ -40,7 +88,8 @@ enum MapFigures {
     let (xAxis, yAxis) = (grid.axes[0], grid.axes[1])
     var figure = HeatMap(
       values: map.values, rows: grid.rows, columns: grid.columns, x: xAxis.values,
-      y: yAxis.values, valueRange: valueRange, colormap: Self.colormap(colormap) ?? .redBlue,
+      y: yAxis.values, valueRange: scale.range(for: map),
+      colormap: Self.colormap(colormap) ?? .redBlue,
       title: fullTitle, xLabel: SemanticSpace.parameter(xAxis.parameter).axisLabel,
       yLabel: SemanticSpace.parameter(yAxis.parameter).axisLabel, colourBarLabel: barLabel)
     figure.xPeriod = xAxis.isFullTurn ? 360 : nil
