@@ -47,25 +47,15 @@ struct DSMCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp("Directory of the shipped shapes (default: ./Meshes).", valueName: "dir"))
   var meshes: String?
-  @Option(help: "Colormap of the figures: rdbu (the study's red–blue) or viridis.")
-  var colormap = "rdbu"
+  @OptionGroup var out: MapOutputOptions
   @Option(
     help: ArgumentHelp(
       "Values at the colormap's ends: zero-max (0…max, the study's; default), unit (0…1), min-max (the map's own range) or A,B.",
       valueName: "scale"))
   var colourScale: ColourScale = .zeroToMaximum
-  @Option(help: "Level of the above-fraction and of semantic traps.") var level = 0.5
-  @Option(name: .shortAndLong, help: ArgumentHelp("Output directory.", valueName: "dir"))
-  var output = "semrob-output"
-  @Option(help: "Worker threads (default: all cores).") var threads: Int?
-  @Flag(name: .shortAndLong, help: "Print no progress on standard error.") var quiet = false
   @Flag(help: "Print the DSM's record as JSON on standard output.") var json = false
 
   func validate() throws {
-    guard MapFigures.colormap(colormap) != nil else {
-      throw ValidationError("--colormap must be rdbu or viridis (got '\(colormap)').")
-    }
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
     if fromMaps.isEmpty {
       guard className != nil else {
         throw ValidationError("Give --class NAME (or --from-maps FILE.npy ...).")
@@ -85,9 +75,9 @@ struct DSMCommand: ParsableCommand {
   }
 
   func run() throws {
-    let directory = URL(fileURLWithPath: output)
+    let directory = URL(fileURLWithPath: out.output)
     try OutputFiles.prepareDirectory(directory, option: "--output")
-    let threadCount = Parallelism.useOwnLoops(threads: threads)
+    let threadCount = Parallelism.useOwnLoops(threads: out.threads)
     if fromMaps.isEmpty {
       try computeDSM(directory: directory, threads: threadCount)
     } else {
@@ -135,7 +125,7 @@ struct DSMCommand: ParsableCommand {
         }
         let started = ContinuousClock.now
         let map = try job.map(semanticGrid) { done, total in
-          guard !quiet else { return }
+          guard !out.quiet else { return }
           FileHandle.standardError.write(
             Data(
               String(
@@ -155,21 +145,22 @@ struct DSMCommand: ParsableCommand {
       let result = MapResult(
         shape: "\(entries.count) \(className) shapes", className: className,
         model: description.name, grid: semanticGrid,
-        statistics: MapStatistics(average, level: level), seconds: 0,
+        statistics: MapStatistics(average, level: out.level), seconds: 0,
         files: .init(figure: "\(stem).png", scores: "\(stem).npy", record: "\(stem).json"))
-      try write(
-        average, result: result, title: "Class-average map of \(className) · \(description.name)",
-        subtitle: "mean over \(entries.count) shapes", directory: directory,
-        inputs: inputs, settings: recordObject(settingsRecord), threads: threads)
+      _ = try write(
+        average, files: result.files, traps: result.statistics.traps, schema: "semrob.map/1",
+        payload: result, title: "Class-average map of \(className) · \(description.name)",
+        subtitle: "mean over \(entries.count) shapes", directory: directory, inputs: inputs,
+        settings: recordObject(settingsRecord), threads: threads)
       averageResults.append(result)
     }
-    if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+    if !out.quiet { FileHandle.standardError.write(Data("\n".utf8)) }
     let dsm = try SemanticMap.mean(classAverages)
     let stem = "\(className)_dsm"
     let result = DSMResult(
       className: className, models: averageResults.map(\.model),
       shapes: entries.map(\.name), grid: semanticGrid,
-      statistics: MapStatistics(dsm, level: level),
+      statistics: MapStatistics(dsm, level: out.level),
       trainingPoses: TrainingPoseComparison(dsm),
       files: .init(figure: "\(stem).png", scores: "\(stem).npy", record: "\(stem).json"))
     try writeDSM(
@@ -222,7 +213,7 @@ struct DSMCommand: ParsableCommand {
     let stem = reference == nil ? "\(className ?? "maps")_dsm" : "hamdi2020_\(className!)_dsm"
     let result = DSMResult(
       className: className ?? "", models: [], shapes: [], grid: dsm.grid,
-      statistics: MapStatistics(dsm, level: level), trainingPoses: nil,
+      statistics: MapStatistics(dsm, level: out.level), trainingPoses: nil,
       files: .init(figure: "\(stem).png", scores: "\(stem).npy", record: "\(stem).json"))
     try writeDSM(
       dsm, result: result, title: title,
@@ -231,44 +222,40 @@ struct DSMCommand: ParsableCommand {
       inputs: inputs, settings: [:], threads: threads)
   }
 
-  /// Writes a class-average map's figure, scores and record.
-  func write(
-    _ map: SemanticMap, result: MapResult, title: String, subtitle: String, directory: URL,
-    inputs: [URL], settings: [String: JSONValue], threads: Int
-  ) throws {
-    try MapFiles.writeScores(map, to: directory.appending(path: result.files.scores))
+  /// Writes a map's figure, scores and record (`schema`, with `payload`) and returns the
+  /// record.
+  func write<Payload: Codable>(
+    _ map: SemanticMap, files: MapResult.Files, traps: [SemanticTrap], schema: String,
+    payload: Payload, title: String, subtitle: String, directory: URL, inputs: [URL],
+    settings: [String: JSONValue], threads: Int
+  ) throws -> ResultDocument<Payload> {
+    try MapFiles.writeScores(map, to: directory.appending(path: files.scores))
     try OutputFiles.writePNG(
       MapFigures.heatMap(
-        map, title: title, subtitle: subtitle, colormap: colormap, traps: result.statistics.traps,
+        map, title: title, subtitle: subtitle, colormap: out.colormap, traps: traps,
         scale: colourScale
       ).tensor,
-      to: directory.appending(path: result.files.figure).path)
+      to: directory.appending(path: files.figure).path)
     let document = try OutputFiles.resultDocument(
-      schema: "semrob.map/1", payload: result, inputs: inputs, settings: settings, seed: 0,
+      schema: schema, payload: payload, inputs: inputs, settings: settings, seed: 0,
       threads: threads)
-    try document.write(to: directory.appending(path: result.files.record))
+    try document.write(to: directory.appending(path: files.record))
+    return document
   }
 
-  /// Writes the DSM's figure, scores and record, and prints its summary (or record).
+  /// Writes the DSM's files and prints its summary (or, with `--json`, its record).
   func writeDSM(
     _ map: SemanticMap, result: DSMResult, title: String, subtitle: String, directory: URL,
     inputs: [URL], settings: [String: JSONValue], threads: Int
   ) throws {
-    try MapFiles.writeScores(map, to: directory.appending(path: result.files.scores))
-    try OutputFiles.writePNG(
-      MapFigures.heatMap(
-        map, title: title, subtitle: subtitle, colormap: colormap, traps: result.statistics.traps,
-        scale: colourScale
-      ).tensor,
-      to: directory.appending(path: result.files.figure).path)
-    let document = try OutputFiles.resultDocument(
-      schema: "semrob.dsm/1", payload: result, inputs: inputs, settings: settings, seed: 0,
-      threads: threads)
-    try document.write(to: directory.appending(path: result.files.record))
+    let document = try write(
+      map, files: result.files, traps: result.statistics.traps, schema: "semrob.dsm/1",
+      payload: result, title: title, subtitle: subtitle, directory: directory, inputs: inputs,
+      settings: settings, threads: threads)
     if json {
       print(String(decoding: try document.encoded(), as: UTF8.self))
     } else {
-      print(result.summary(directory: output))
+      print(result.summary(directory: out.output))
     }
   }
 }
@@ -292,13 +279,9 @@ struct DSMResult: Codable {
 
   /// One line: the file stem, mean and maximum with its pose, and the density comparison.
   func summary(directory: String) -> String {
-    let stem =
-      (directory.hasSuffix("/") ? directory : directory + "/")
-      + files.record.dropLast(".json".count)
+    let stem = MapResult.stem(files, directory: directory)
     let best = statistics.maximum
-    let pose = zip(grid.axes, best.point).map { axis, value in
-      SemanticSpace.parameter(axis.parameter).name + " " + MapResult.format(value, axis.parameter)
-    }.joined(separator: ", ")
+    let pose = MapResult.describe(best.point, on: grid)
     var line = String(
       format: "DSM %@: mean %.3f, max %.3f at %@", className.isEmpty ? "(maps)" : className,
       statistics.mean, best.value, pose)

@@ -33,42 +33,31 @@ struct MapCommand: ParsableCommand {
   var className: String?
   @OptionGroup var choice: ModelChoiceOptions
   @OptionGroup var grid: MapGridOptions
-  @Option(help: "Colormap of the figures: rdbu (the study's red–blue) or viridis.")
-  var colormap = "rdbu"
+  @OptionGroup var out: MapOutputOptions
   @Option(
     help: ArgumentHelp(
       "Values at the colormap's ends: unit (0…1; default), zero-max (0…max, the study's), min-max (the map's own range) or A,B.",
       valueName: "scale"))
   var colourScale: ColourScale = .unit
-  @Option(help: "Level of the above-fraction and of semantic traps.") var level = 0.5
-  @Option(name: .shortAndLong, help: ArgumentHelp("Output directory.", valueName: "dir"))
-  var output = "semrob-output"
-  @Option(help: "Worker threads (default: all cores).") var threads: Int?
-  @Flag(name: .shortAndLong, help: "Print no progress on standard error.") var quiet = false
   @Flag(help: "Print the results (one document per model) as JSON on standard output.")
   var json = false
 
   func validate() throws {
-    guard MapFigures.colormap(colormap) != nil else {
-      throw ValidationError("--colormap must be rdbu or viridis (got '\(colormap)').")
-    }
-    guard level.isFinite else { throw ValidationError("--level must be finite.") }
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
     if mesh.mesh != nil && className == nil {
       throw ValidationError("--mesh needs --class NAME (one of the model's classes).")
     }
   }
 
   func run() throws {
-    let threadCount = Parallelism.useOwnLoops(threads: threads)
+    let threadCount = Parallelism.useOwnLoops(threads: out.threads)
     let names = try choice.names()
     let semanticGrid = try grid.grid()
     let resolved = try mesh.load(defaultNormalization: grid.preset.normalization)
-    let shapeClass = try className ?? catalogueClass()
+    let shapeClass = try className ?? mesh.catalogueClass()
     // File names: the shape's name, or the mesh file's name without its extension.
     let name =
       mesh.shape ?? URL(fileURLWithPath: resolved.label).deletingPathExtension().lastPathComponent
-    let directory = URL(fileURLWithPath: output)
+    let directory = URL(fileURLWithPath: out.output)
     try OutputFiles.prepareDirectory(directory, option: "--output")
     var results: [MapResult] = []
     var maps: [SemanticMap] = []
@@ -80,7 +69,7 @@ struct MapCommand: ParsableCommand {
         threads: threadCount)
       let started = ContinuousClock.now
       let map = try job.map(semanticGrid) { done, total in
-        guard !quiet else { return }
+        guard !out.quiet else { return }
         let rate = Double(done) / max((ContinuousClock.now - started).inSeconds, 1e-9)
         FileHandle.standardError.write(
           Data(
@@ -90,8 +79,8 @@ struct MapCommand: ParsableCommand {
             ).utf8))
       }
       let seconds = (ContinuousClock.now - started).inSeconds
-      if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
-      let statistics = MapStatistics(map, level: level)
+      if !out.quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+      let statistics = MapStatistics(map, level: out.level)
       let stem = "\(name)_\(description.name)_nsm"
       let files = MapResult.Files(
         figure: "\(stem).png", scores: "\(stem).npy", record: "\(stem).json")
@@ -100,7 +89,7 @@ struct MapCommand: ParsableCommand {
         grid: semanticGrid, statistics: statistics, seconds: seconds, files: files)
       try MapFiles.writeScores(map, to: directory.appending(path: files.scores))
       try OutputFiles.writePNG(
-        MapFigures.figure(map, result: result, colormap: colormap, scale: colourScale).tensor,
+        MapFigures.figure(map, result: result, colormap: out.colormap, scale: colourScale).tensor,
         to: directory.appending(path: files.figure).path)
       let document = try OutputFiles.resultDocument(
         schema: "semrob.map/1", payload: result,
@@ -114,7 +103,7 @@ struct MapCommand: ParsableCommand {
       if json {
         print(String(decoding: try document.encoded(), as: UTF8.self))
       } else {
-        print(result.summary(directory: output))
+        print(result.summary(directory: out.output))
       }
       maps.append(map)
       lastJob = job
@@ -131,15 +120,4 @@ struct MapCommand: ParsableCommand {
     }
   }
 
-  /// The class of `--shape` in the catalogue.
-  func catalogueClass() throws -> String {
-    guard let shape = mesh.shape else {
-      throw ValidationError("--mesh needs --class NAME (one of the model's classes).")
-    }
-    let entry = try ShapeCatalog.load(explicit: mesh.meshes).entry(named: shape)
-    guard let name = entry.class else {
-      throw ValidationError("shape '\(shape)' has no class; give --class NAME.")
-    }
-    return name
-  }
 }

@@ -106,21 +106,30 @@ struct MapResult: Codable {
     case className = "class"
   }
 
+  /// `directory/<record without .json>`: the stem of the files written beside each other.
+  static func stem(_ files: Files, directory: String) -> String {
+    (directory.hasSuffix("/") ? directory : directory + "/")
+      + String(files.record.dropLast(".json".count))
+  }
+
+  /// A grid point as `azimuth 180°, elevation 83°`.
+  static func describe(_ point: [Double], on grid: SemanticGrid) -> String {
+    zip(grid.axes, point).map { axis, value in
+      SemanticSpace.parameter(axis.parameter).name + " " + format(value, axis.parameter)
+    }.joined(separator: ", ")
+  }
+
   /// One line: where the files are, the mean score and the worst pose.
   func summary(directory: String) -> String {
-    let stem =
-      (directory.hasSuffix("/") ? directory : directory + "/")
-      + files.record.dropLast(".json".count)
+    let stem = Self.stem(files, directory: directory)
     let worst = statistics.minimum
-    let pose = zip(grid.axes, worst.point).map { axis, value in
-      SemanticSpace.parameter(axis.parameter).name + " " + Self.format(value, axis.parameter)
-    }.joined(separator: ", ")
+    let pose = Self.describe(worst.point, on: grid)
     return String(
       format:
         "%@ · %@: mean P(%@) %.3f, %.1f%% of poses above %.2g, worst %.3f at %@, %d trap%@; %@.{png,npy,json}",
       shape, model, className, statistics.mean, 100 * statistics.fractionAbove, statistics.level,
       worst.value, pose, statistics.traps.count, statistics.traps.count == 1 ? "" : "s",
-      String(stem))
+      stem)
   }
 
   /// `123°` for angles, `2.75` for the distance.

@@ -209,3 +209,22 @@ struct ModelChoiceOptions: ParsableArguments {
     return [best.description.name]
   }
 }
+
+/// The figure and output options shared by `semrob map` and `semrob dsm`.
+struct MapOutputOptions: ParsableArguments {
+  @Option(help: "Colormap of the figures: rdbu (the study's red–blue) or viridis.")
+  var colormap = "rdbu"
+  @Option(help: "Level of the above-fraction and of semantic traps.") var level = 0.5
+  @Option(name: .shortAndLong, help: ArgumentHelp("Output directory.", valueName: "dir"))
+  var output = "semrob-output"
+  @Option(help: "Worker threads (default: all cores).") var threads: Int?
+  @Flag(name: .shortAndLong, help: "Print no progress on standard error.") var quiet = false
+
+  func validate() throws {
+    guard MapFigures.colormap(colormap) != nil else {
+      throw ValidationError("--colormap must be rdbu or viridis (got '\(colormap)').")
+    }
+    guard level.isFinite else { throw ValidationError("--level must be finite.") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+  }
+}

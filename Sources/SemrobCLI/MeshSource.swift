@@ -71,4 +71,17 @@ struct MeshSourceOptions: ParsableArguments {
       label: label,
       file: url, report: loaded.report)
   }
+
+  /// The class of `--shape` in the catalogue; a usage error naming the fix for `--mesh` or a
+  /// shape without a class.
+  func catalogueClass() throws -> String {
+    guard let shape else {
+      throw ValidationError("--mesh needs --class NAME (one of the model's classes).")
+    }
+    let entry = try ShapeCatalog.load(explicit: meshes).entry(named: shape)
+    guard let name = entry.class else {
+      throw ValidationError("shape '\(shape)' has no class; give --class NAME.")
+    }
+    return name
+  }
 }

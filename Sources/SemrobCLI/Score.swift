@@ -63,7 +63,7 @@ struct Score: ParsableCommand {
     let threads = Parallelism.useOwnLoops(threads: self.threads)
     let (classifier, _) = try model.load()
     let resolved = try mesh.load(defaultNormalization: preset.normalization)
-    let name = try className ?? catalogueClass()
+    let name = try className ?? mesh.catalogueClass()
     guard let classIndex = classifier.classNames.firstIndex(of: name) else {
       throw ValidationError(
         "\(classifier.name) has no class '\(name)'; its classes are "
@@ -124,17 +124,6 @@ struct Score: ParsableCommand {
     }
   }
 
-  /// The class of `--shape` in the catalogue, or an error naming the fix.
-  func catalogueClass() throws -> String {
-    guard let shape = mesh.shape else {
-      throw ValidationError("--mesh needs --class NAME (one of the model's classes).")
-    }
-    let entry = try ShapeCatalog.load(explicit: mesh.meshes).entry(named: shape)
-    guard let name = entry.class else {
-      throw ValidationError("shape '\(shape)' has no class; give --class NAME.")
-    }
-    return name
-  }
 }
 
 /// `semrob score --json`.
